@@ -1,0 +1,398 @@
+"""Areas (county → township → village), their collective economy, needs, policies, projects and funds."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
+
+from povertyboard.db import money, non_negative
+
+
+class County(models.Model):
+    code = models.CharField(_("行政区划代码"), max_length=6, unique=True,
+                            validators=[RegexValidator(r"^[0-9]{6}$", _("行政区划代码应为6位数字。"))])
+    name = models.CharField(_("名称"), max_length=50)
+    prefecture = models.CharField(_("所属州（市）"), max_length=50)
+    province = models.CharField(_("省"), max_length=20, default="青海省")
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("县（市）")
+        verbose_name_plural = _("县（市）")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(Exact(Length("code"), 6), code__gte="000000", code__lte="999999"),
+                name="county_code_six_digits",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Township(models.Model):
+    class Kind(models.TextChoices):
+        TOWN = "town", _("镇")
+        TOWNSHIP = "township", _("乡")
+        SUBDISTRICT = "subdistrict", _("街道")
+        WORK_COMMITTEE = "work_committee", _("区工委")
+        FARM = "farm", _("农牧场")
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships",
+                               verbose_name=_("县（市）"))
+    name = models.CharField(_("名称"), max_length=50)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("乡镇（街道）")
+        verbose_name_plural = _("乡镇（街道）")
+        ordering = ["county__code", "name"]
+        constraints = [models.UniqueConstraint(fields=["county", "name"], name="township_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class Village(models.Model):
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="villages",
+                                 verbose_name=_("乡镇（街道）"))
+    code = models.CharField(_("村代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    is_poor = models.BooleanField(_("贫困村"), default=False)
+    population = models.PositiveIntegerField(_("户籍人口"), null=True, blank=True)
+    group_count = models.PositiveSmallIntegerField(_("村民小组数"), default=1)
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    planned_exit_year = models.PositiveSmallIntegerField(_("计划摘帽年度"), null=True, blank=True)
+    exit_year = models.PositiveSmallIntegerField(_("摘帽年度"), null=True, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        verbose_name = _("行政村")
+        verbose_name_plural = _("行政村")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "name"], name="village_unique_name"),
+            models.CheckConstraint(condition=Q(group_count__gte=1), name="village_group_count_positive"),
+            models.CheckConstraint(
+                condition=Q(exit_year__isnull=True) | Q(is_poor=True), name="village_exit_only_if_poor"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="village_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="village_longitude_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def county(self):
+        return self.township.county
+
+
+class CollectiveEconomy(models.Model):
+    """A village's collective economy in one year (村集体经济)."""
+
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="economy",
+                                verbose_name=_("行政村"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    income = money(_("集体经济收入（元）"))
+    accumulated_assets = money(_("集体经济积累（元，含互助资金）"))
+    mutual_aid_fund = money(_("其中：村级互助资金（元）"), default=0)
+
+    class Meta:
+        verbose_name = _("村集体经济")
+        verbose_name_plural = _("村集体经济")
+        ordering = ["village__code", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "year"], name="economy_one_per_village_year"),
+            *non_negative("economy", "income", "accumulated_assets", "mutual_aid_fund"),
+            models.CheckConstraint(
+                condition=Q(mutual_aid_fund__lte=models.F("accumulated_assets")),
+                name="economy_mutual_aid_within_assets",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.village} {self.year}"
+
+
+class VillageNeed(models.Model):
+    """An exit need of a village (退出需求: roads, drinking water, power…)."""
+
+    class Category(models.TextChoices):
+        ROAD = "road", _("道路")
+        DRINKING_WATER = "drinking_water", _("饮水")
+        ELECTRICITY = "electricity", _("用电")
+        HOUSING = "housing", _("住房")
+        TELECOM = "telecom", _("通信")
+        BROADCAST = "broadcast", _("广播电视")
+        CLINIC = "clinic", _("卫生室")
+        CULTURE = "culture", _("文化活动场所")
+        SERVICE_CENTER = "service_center", _("村级综合服务")
+        ENVIRONMENT = "environment", _("人居环境")
+
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="needs",
+                                verbose_name=_("行政村"))
+    category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    resolved = models.BooleanField(_("已解决"), default=False)
+
+    class Meta:
+        verbose_name = _("退出需求")
+        verbose_name_plural = _("退出需求")
+        constraints = [models.UniqueConstraint(fields=["village", "category"], name="need_one_per_category")]
+
+    def __str__(self):
+        return f"{self.village} {self.get_category_display()}"
+
+
+class PolicyDocument(models.Model):
+    """A county's policy documents, e.g. Golmud's "1+7+10" (1 plan, 7 action plans, 10 special plans)."""
+
+    class Kind(models.TextChoices):
+        IMPLEMENTATION_PLAN = "plan", _("实施方案")
+        ACTION_PLAN = "action_plan", _("行动计划")
+        SPECIAL_PLAN = "special_plan", _("专项方案")
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="policies",
+                               verbose_name=_("县（市）"))
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        verbose_name = _("政策文件")
+        verbose_name_plural = _("政策文件")
+        ordering = ["county__code", "kind", "title"]
+        constraints = [models.UniqueConstraint(fields=["county", "title"], name="policy_unique_title")]
+
+    def __str__(self):
+        return self.title
+
+
+class Project(models.Model):
+    class Category(models.TextChoices):
+        ROAD = "road", _("道路")
+        DRINKING_WATER = "drinking_water", _("饮水")
+        POWER_GRID = "power_grid", _("电网")
+        CULTURE_SPORTS = "culture_sports", _("文化体育")
+        HOUSING = "housing", _("住房")
+        RELOCATION = "relocation", _("易地搬迁")
+        INDUSTRY = "industry", _("产业")
+        OTHER = "other", _("其他")
+
+    class Programme(models.TextChoices):
+        POVERTY = "poverty", _("扶贫专项")
+        SECTOR = "sector", _("行业部门")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("计划")
+        IN_PROGRESS = "in_progress", _("在建")
+        COMPLETED = "completed", _("完工")
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="projects",
+                               verbose_name=_("县（市）"))
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="projects",
+                                null=True, blank=True, verbose_name=_("行政村"))
+    name = models.CharField(_("项目名称"), max_length=200)
+    category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
+    programme = models.CharField(_("渠道"), max_length=20, choices=Programme.choices,
+                                 default=Programme.POVERTY)
+    department = models.CharField(_("实施部门"), max_length=50)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    budget = money(_("预算（元）"))
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        verbose_name = _("项目")
+        verbose_name_plural = _("项目")
+        ordering = ["county__code", "year", "name"]
+        constraints = [
+            *non_negative("project", "budget"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="project_progress_max_100"),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(progress=100), name="project_completed_is_100"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.village_id and self.county_id and self.village.township.county_id != self.county_id:
+            raise ValidationError({"village": _("行政村不属于所选县（市）。")})
+
+
+class FundSource(models.Model):
+    """Money a county has secured, by provider (省州专项, 市级财政, 派出单位…)."""
+
+    class Kind(models.TextChoices):
+        PROVINCE_PREFECTURE = "province_prefecture", _("省州专项资金")
+        CITY_FINANCE = "city_finance", _("市级财政")
+        COUNTY_FINANCE = "county_finance", _("县级财政")
+        INTEGRATED = "integrated", _("整合项目资金")
+        DISPATCHING_UNIT = "dispatching_unit", _("派出单位")
+        ORGANIZATION_DEPT = "organization_dept", _("组织部")
+        LINKED_UNIT = "linked_unit", _("联点单位")
+        DONATION = "donation", _("社会捐赠")
+        BANK_LOAN = "bank_loan", _("银行贷款")
+
+    class Purpose(models.TextChoices):
+        GENERAL = "general", _("综合扶贫")
+        INDUSTRY = "industry", _("产业发展")
+        INFRASTRUCTURE = "infrastructure", _("基础设施")
+        WORK_FUNDS = "work_funds", _("工作经费")
+        HOUSE_RENOVATION = "house_renovation", _("危房改造")
+        RELOCATION = "relocation", _("易地搬迁")
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="fund_sources",
+                               verbose_name=_("县（市）"))
+    kind = models.CharField(_("来源"), max_length=30, choices=Kind.choices)
+    purpose = models.CharField(_("用途"), max_length=30, choices=Purpose.choices)
+    name = models.CharField(_("名称"), max_length=200)
+    provider = models.CharField(_("提供单位"), max_length=100, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    amount = money(_("金额（元）"))
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        verbose_name = _("资金来源")
+        verbose_name_plural = _("资金来源")
+        ordering = ["county__code", "year", "kind"]
+        constraints = [
+            *non_negative("fundsource", "amount"),
+            models.UniqueConstraint(fields=["county", "year", "name"], name="fundsource_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Gate(models.IntegerChoices):
+    """The six gates every allocation passes (六道关), in order."""
+
+    SELECTION = 1, _("选项")
+    APPROVAL_OF_ITEM = 2, _("立项")
+    APPLICATION = 3, _("申报")
+    APPROVAL = 4, _("审批")
+    DISBURSEMENT = 5, _("发放")
+    BENEFIT = 6, _("效益")
+
+
+class FundAllocation(models.Model):
+    """Money from one source allocated to exactly one project, village or household."""
+
+    source = models.ForeignKey(FundSource, on_delete=models.PROTECT, related_name="allocations",
+                               verbose_name=_("资金来源"))
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="allocations", verbose_name=_("项目"))
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="allocations", verbose_name=_("行政村"))
+    household = models.ForeignKey("households.Household", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="allocations", verbose_name=_("贫困户"))
+    amount = money(_("金额（元）"))
+    gate = models.PositiveSmallIntegerField(_("当前关口"), choices=Gate.choices, default=Gate.SELECTION)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("资金分配")
+        verbose_name_plural = _("资金分配")
+        ordering = ["source", "id"]
+        constraints = [
+            *non_negative("allocation", "amount"),
+            models.CheckConstraint(condition=Q(gate__gte=1, gate__lte=6), name="allocation_gate_range"),
+            models.CheckConstraint(
+                condition=(
+                    Q(project__isnull=False, village__isnull=True, household__isnull=True)
+                    | Q(project__isnull=True, village__isnull=False, household__isnull=True)
+                    | Q(project__isnull=True, village__isnull=True, household__isnull=False)
+                ),
+                name="allocation_exactly_one_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} → {self.target}"
+
+    @property
+    def target(self):
+        return self.project or self.village or self.household
+
+    @property
+    def is_disbursed(self) -> bool:
+        return self.gate >= Gate.DISBURSEMENT
+
+
+class GateTransition(models.Model):
+    """An allocation passing one gate: who moved it and when."""
+
+    allocation = models.ForeignKey(FundAllocation, on_delete=models.CASCADE, related_name="transitions",
+                                   verbose_name=_("资金分配"))
+    gate = models.PositiveSmallIntegerField(_("关口"), choices=Gate.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              verbose_name=_("操作人"))
+    actor_name = models.CharField(_("经办人"), max_length=50)
+    at = models.DateTimeField(_("时间"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("关口记录")
+        verbose_name_plural = _("关口记录")
+        ordering = ["allocation", "gate"]
+        constraints = [
+            models.UniqueConstraint(fields=["allocation", "gate"], name="transition_once_per_gate"),
+            models.CheckConstraint(condition=Q(gate__gte=1, gate__lte=6), name="transition_gate_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.allocation_id} {self.get_gate_display()}"
+
+
+class ReportFigure(models.Model):
+    """A figure a report states, with its source sentence; reconciliation recomputes it from rows."""
+
+    class Comparison(models.TextChoices):
+        EXACT = "exact", _("等于")
+        AT_LEAST = "at_least", _("不少于")
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="report_figures",
+                               verbose_name=_("县（市）"))
+    key = models.SlugField(_("键"), max_length=60)
+    label = models.CharField(_("指标"), max_length=100)
+    value = models.DecimalField(_("报告数值"), max_digits=14, decimal_places=2)
+    unit = models.CharField(_("单位"), max_length=20)
+    comparison = models.CharField(_("比较"), max_length=10, choices=Comparison.choices)
+    report_file = models.CharField(_("报告文件"), max_length=100)
+    source_sentence = models.TextField(_("原文"))
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("报告数据")
+        verbose_name_plural = _("报告数据")
+        ordering = ["county__code", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "key"], name="figure_unique_key"),
+            models.CheckConstraint(condition=Q(comparison__in=["exact", "at_least"]),
+                                   name="figure_comparison_valid"),
+            models.CheckConstraint(condition=Q(source_sentence__gt=""), name="figure_has_source"),
+        ]
+
+    def __str__(self):
+        return f"{self.county} {self.label}"
