@@ -25,3 +25,28 @@ def non_negative(model_name: str, *fields: str) -> list[models.CheckConstraint]:
 def yuan_to_wan(amount) -> Decimal:
     """Yuan to 万元, two decimals, as the reports print money."""
     return (Decimal(amount or 0) / Decimal(10000)).quantize(Decimal("0.01"))
+
+
+CENT = Decimal("0.01")
+
+
+def split_amount(total, weights) -> list[Decimal]:
+    """Split a money total across weights into cents that add up to the total exactly."""
+    cents = int((Decimal(total) / CENT).to_integral_value())
+    weight_sum = sum(weights)
+    parts = [int(cents * w / weight_sum) for w in weights]
+    for i in range(cents - sum(parts)):
+        parts[i % len(parts)] += 1
+    return [Decimal(p) * CENT for p in parts]
+
+
+def split_count(total: int, weights, minimum: int = 0) -> list[int]:
+    """Split a whole number across weights, each part at least `minimum`, adding up exactly."""
+    rest = total - minimum * len(weights)
+    if rest < 0:
+        raise ValueError(f"{total} cannot give {len(weights)} parts of at least {minimum}")
+    weight_sum = sum(weights)
+    parts = [minimum + int(rest * w / weight_sum) for w in weights]
+    for i in range(total - sum(parts)):
+        parts[i % len(parts)] += 1
+    return parts
