@@ -28,6 +28,12 @@ REPORT_YEAR = 2016
 TWO_PLACES = Decimal("0.01")
 
 
+def plain(value: Decimal) -> str:
+    """A figure as people write it: 2,200 and 63.69, not 2200.00 or 2.2E+3."""
+    value = Decimal(value)
+    return format(value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize(), ",f")
+
+
 def count(rows: QuerySet) -> Decimal:
     return Decimal(rows.count())
 

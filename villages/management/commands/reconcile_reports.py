@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from villages.figures import reconcile
+from villages.figures import plain, reconcile
 
 
 class Command(BaseCommand):
@@ -14,8 +14,8 @@ class Command(BaseCommand):
             f = r.figure
             sign = "≥" if f.comparison == "at_least" else "="
             status = "OK" if r.ok else "MISMATCH"
-            self.stdout.write(f"{f.county.code} {f.county.name}\t{f.key}\treport {sign} {f.value} {f.unit}\t"
-                              f"computed {r.computed}\t{status}")
+            self.stdout.write(f"{f.county.code} {f.county.name}\t{f.key}\treport {sign} {plain(f.value)} {f.unit}\t"
+                              f"computed {plain(r.computed)}\t{status}")
         bad = [r for r in results if not r.ok]
         self.stdout.write(f"{len(results) - len(bad)} OK, {len(bad)} MISMATCH")
         if bad:

@@ -1,0 +1,11 @@
+from django import template
+
+from villages.figures import plain
+
+register = template.Library()
+
+
+@register.filter(name="figure")
+def figure_filter(value):
+    """Render a figure with thousands separators and no trailing zeros."""
+    return "" if value is None else plain(value)
