@@ -595,8 +595,12 @@ class Builder:
             for i in range(19)
         ])
         self.allocate(city, projects, budgets, gates)
-        departments = [("交通部门", Project.Category.ROAD, "公路建设"), ("水利部门", Project.Category.DRINKING_WATER, "饮水改造"),
-                       ("文体广电部门", Project.Category.CULTURE_SPORTS, "健身"), ("电力部门", Project.Category.POWER_GRID, "电网改造")]
+        departments = [
+            ("交通部门", Project.Category.ROAD, "公路建设"),
+            ("水利部门", Project.Category.DRINKING_WATER, "饮水改造"),
+            ("文体广电部门", Project.Category.CULTURE_SPORTS, "健身"),
+            ("电力部门", Project.Category.POWER_GRID, "电网改造"),
+        ]
         _bulk(Project, [
             Project(county=self.county, village=poor[(i * 5) % 16], programme=Project.Programme.SECTOR,
                     name=f"（演示）{poor[(i * 5) % 16].name}{departments[i % 4][2]}项目",
