@@ -1,0 +1,39 @@
+"""Settings come from the environment; production refuses the development secret."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_settings(**env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    environment.update(env)
+    code = ("import django, json; from django.conf import settings; django.setup(); "
+            "print(json.dumps([settings.DEBUG, settings.DATABASES['default']['ENGINE'], settings.ALLOWED_HOSTS, "
+            "settings.LANGUAGE_CODE, settings.TIME_ZONE]))")
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          env={**environment, "DJANGO_SETTINGS_MODULE": "povertyboard.settings"})
+
+
+def test_production_refuses_the_development_secret():
+    result = load_settings(DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_starts_with_a_private_secret_and_postgres_url():
+    result = load_settings(DEBUG="0", SECRET_KEY="x" * 50, DATABASE_URL="postgres://u@db.example:5432/pb",
+                           ALLOWED_HOSTS="pb.example.cn")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        '[false, "django.db.backends.postgresql", ["pb.example.cn"], "zh-hans", "Asia/Shanghai"]'
+    )
+
+
+def test_development_defaults_to_sqlite():
+    result = load_settings()
+    assert result.returncode == 0, result.stderr
+    assert '"django.db.backends.sqlite3"' in result.stdout
