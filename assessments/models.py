@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -86,7 +87,8 @@ class AssessmentPeriod(models.Model):
             errors["weight_satisfaction"] = _("三项权重之和应为10份，现为 %(total)s 份。") % {"total": total}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("结束日期不能早于开始日期。")
-        if not (self.threshold_basic < self.threshold_competent < self.threshold_excellent):
+        thresholds = (self.threshold_basic, self.threshold_competent, self.threshold_excellent)
+        if None not in thresholds and not (thresholds[0] < thresholds[1] < thresholds[2]):
             errors["threshold_excellent"] = _("分数线应满足：基本称职 < 称职 < 优秀。")
         if errors:
             raise ValidationError(errors)
@@ -99,7 +101,8 @@ class DutyRating(models.Model):
                                verbose_name=_("考核期"))
     cadre = models.ForeignKey("cadres.Cadre", on_delete=models.CASCADE, related_name="duty_ratings",
                               verbose_name=_("干部"))
-    score = models.DecimalField(_("评分"), max_digits=5, decimal_places=2)
+    score = models.DecimalField(_("评分"), max_digits=5, decimal_places=2,
+                                validators=[MinValueValidator(0), MaxValueValidator(100)])
     rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               verbose_name=_("评分人"))
     rater_name = models.CharField(_("评分人姓名"), max_length=50)
@@ -166,7 +169,8 @@ class BonusItem(models.Model):
                               verbose_name=_("干部"))
     kind = models.CharField(_("类别"), max_length=30, choices=Kind.choices)
     level = models.CharField(_("级别"), max_length=20, choices=Level.choices)
-    points = models.DecimalField(_("加分"), max_digits=5, decimal_places=2)
+    points = models.DecimalField(_("加分"), max_digits=5, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)])
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:

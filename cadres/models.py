@@ -4,9 +4,14 @@ import calendar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Substr
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
+
+from povertyboard.db import DateDigits
 
 
 class Unit(models.Model):
@@ -180,6 +185,9 @@ class AttendanceReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cadre", "month"], name="attendance_one_per_month"),
             models.CheckConstraint(
+                condition=Exact(Substr(DateDigits("month"), 7, 2), "01"), name="attendance_month_is_first_day"
+            ),
+            models.CheckConstraint(
                 condition=Q(required_days__lte=31, days_present__lte=31), name="attendance_days_in_month"
             ),
             models.CheckConstraint(
@@ -236,7 +244,7 @@ class QuarterlyReport(models.Model):
     cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="quarterly_reports",
                               verbose_name=_("干部"))
     year = models.PositiveSmallIntegerField(_("年度"))
-    quarter = models.PositiveSmallIntegerField(_("季度"))
+    quarter = models.PositiveSmallIntegerField(_("季度"), validators=[MinValueValidator(1), MaxValueValidator(4)])
     content = models.TextField(_("报告内容"))
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
 

@@ -2,12 +2,12 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Value
-from django.db.models.functions import Cast, Length, Replace, Substr
+from django.db.models import F, Q
+from django.db.models.functions import Length, Substr
 from django.db.models.lookups import Exact, In
 from django.utils.translation import gettext_lazy as _
 
-from povertyboard.db import money, non_negative
+from povertyboard.db import DateDigits, money, non_negative
 
 from .validators import SEX_FEMALE, SEX_MALE, parse_resident_id, validate_resident_id
 
@@ -216,10 +216,7 @@ class Member(models.Model):
             ),
             # Digits 7-14 are the birth date, YYYYMMDD.
             models.CheckConstraint(
-                condition=Exact(
-                    Substr("id_number", 7, 8),
-                    Replace(Cast("birth_date", models.CharField()), Value("-"), Value("")),
-                ),
+                condition=Exact(Substr("id_number", 7, 8), DateDigits("birth_date")),
                 name="member_birth_date_matches_id",
             ),
         ]

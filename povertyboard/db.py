@@ -2,13 +2,39 @@
 
 from decimal import Decimal
 
+from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import CharField, Func, Q
+from django.db.models.functions import Length, Substr
+from django.db.models.lookups import Exact, In
+
+DIGITS = list("0123456789")
 
 
 def money(verbose_name, **kwargs):
     """An amount in yuan (元). Reports speak in 万元; pages convert on display."""
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2,
+                               validators=[MinValueValidator(Decimal(0))], **kwargs)
+
+
+def all_digits(field: str, length: int) -> Q:
+    """CHECK that a text column is exactly `length` ASCII digits, on SQLite and PostgreSQL alike."""
+    condition = Q(Exact(Length(field), length))
+    for i in range(1, length + 1):
+        condition &= Q(In(Substr(field, i, 1), DIGITS))
+    return condition
+
+
+class DateDigits(Func):
+    """A date as YYYYMMDD text, whatever the session's date style (usable in CHECK constraints)."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="to_char(%(expressions)s, 'YYYYMMDD')", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="replace(date(%(expressions)s), '-', '')", **extra)
 
 
 def non_negative(model_name: str, *fields: str) -> list[models.CheckConstraint]:

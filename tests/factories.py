@@ -638,6 +638,12 @@ def assert_constraint_invalid(obj, constraint_name: str) -> None:
     assert any(constraint_name in m for m in messages), messages
 
 
+def assert_field_invalid(obj, field: str) -> None:
+    """full_clean() rejects obj with an error on the field itself (its validator fires first)."""
+    errors = validation_errors(obj)
+    assert field in errors, errors
+
+
 def assert_db_rejects(obj_or_callable, constraint_name: str, sqlite_unique: str | None = None) -> None:
     """Writing to the database bypassing validation raises IntegrityError naming the constraint.
 

@@ -5,11 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Length
-from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
-from povertyboard.db import money, non_negative
+from povertyboard.db import all_digits, money, non_negative
 
 
 class County(models.Model):
@@ -27,7 +25,7 @@ class County(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(Exact(Length("code"), 6), code__gte="000000", code__lte="999999"),
+                condition=all_digits("code", 6),
                 name="county_code_six_digits",
             ),
         ]

@@ -80,12 +80,6 @@ def test_bad_format_is_rejected(value):
 FULL_WIDTH_BODY = "４４０５２４１８８００１０１００１" + "4"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validators.py ID_PATTERN uses \\d, which matches any Unicode digit; int() then reads "
-    "full-width digits, so a full-width ID passes validation although the database constraints "
-    "on Member reject it (should be [0-9] / re.ASCII)",
-)
 @pytest.mark.parametrize("value", [
     FULL_WIDTH_BODY,
     "４４０５２４１８８００１０１００１４",  # full-width throughout
