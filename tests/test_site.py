@@ -249,3 +249,11 @@ def test_compiled_catalogue_matches_po():
         if e["plural"] or e.get("msgctxt"):
             continue
         assert catalogue.gettext(e["msgid"]) == e["msgstr"], f"{e['msgid']!r}: run compilemessages"
+
+
+@pytest.mark.django_db
+def test_pages_declare_a_local_favicon_so_browsers_do_not_request_favicon_ico(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("viewer", password="x-long-password-1"))
+    html = client.get("/").content.decode()
+    assert 'rel="icon" href="/static/img/favicon.svg"' in html
+    assert (settings.BASE_DIR / "static" / "img" / "favicon.svg").exists()
