@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
+    "auditlog",
     "villages",
     "households",
     "cadres",
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records the signed-in user as the actor of every change written during the request.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -150,3 +153,30 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = 8 * 3600
+
+# History (issue 4): every create / update / delete of these models is recorded with who, when and
+# old → new (django-auditlog). Resident IDs are stored masked in the log as on the pages.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    "households.Household",
+    {"model": "households.Member", "mask_fields": ["id_number"],
+     "mask_callable": "households.validators.mask_resident_id"},
+    "households.HouseholdYear",
+    "households.Measure",
+    "households.Benefit",
+    "households.Pairing",
+    "households.Visit",
+    "villages.FundSource",
+    "villages.FundAllocation",
+    "villages.GateTransition",
+    "cadres.Assignment",
+    "cadres.AttendanceReport",
+    "cadres.AnnualCommitment",
+    "cadres.QuarterlyReport",
+    "assessments.AssessmentPeriod",
+    "assessments.DutyRating",
+    "assessments.SatisfactionSurvey",
+    "assessments.BonusItem",
+    "assessments.Veto",
+    "assessments.Scorecard",
+)
+AUDITLOG_STORE_JSON_CHANGES = True

@@ -14,4 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("reports/", include("villages.urls")),  # app_name "reports": report figures and their rows
+    path("areas/", include("villages.area_urls")),  # app_name "areas": dashboards, village charts, map
+    path("households/", include("households.urls")),  # app_name "households": household list and pages
+    path("work/", include("cadres.urls")),  # app_name "work": the cadres' forms and "my work"
 ]

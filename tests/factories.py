@@ -63,6 +63,7 @@ from villages.models import (
     Project,
     ReportFigure,
     Township,
+    UserArea,
     Village,
     VillageNeed,
 )
@@ -240,6 +241,16 @@ def make_report_figure(county=None, *, save=True, **kw) -> ReportFigure:
     }
     defaults.update(kw)
     return _finish(ReportFigure(county=county or make_county(), **defaults), save)
+
+
+def make_user_area(user=None, county=None, *, save=True, **kw) -> UserArea:
+    if user is None:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.create_user(f"user{next_n()}")
+    if "prefecture" not in kw:
+        kw["county"] = county or make_county()
+    return _finish(UserArea(user=user, **kw), save)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -580,6 +591,7 @@ def build_all() -> dict:
         allocation,
         make_gate_transition(allocation, gate=Gate.SELECTION),
         make_report_figure(county),
+        make_user_area(county=county),
         household,
         make_household_year(household),
         make_status_change(household),

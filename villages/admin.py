@@ -18,6 +18,7 @@ from .models import (
     Project,
     ReportFigure,
     Township,
+    UserArea,
     Village,
     VillageNeed,
 )
@@ -241,3 +242,12 @@ class ReportFigureAdmin(admin.ModelAdmin):
     search_fields = ("key", "label", "source_sentence", "report_file")
     list_select_related = ("county",)
     ordering = ("county__code", "order")
+
+
+@admin.register(UserArea)
+class UserAreaAdmin(admin.ModelAdmin):
+    list_display = ("user", "county", "prefecture")
+    list_filter = ("county", "prefecture")
+    search_fields = ("user__username", "prefecture", "county__name")
+    autocomplete_fields = ("user", "county")
+    list_select_related = ("user", "county")

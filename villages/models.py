@@ -394,3 +394,33 @@ class ReportFigure(models.Model):
 
     def __str__(self):
         return f"{self.county} {self.label}"
+
+
+class UserArea(models.Model):
+    """The area a user works in: one county, or every county of a prefecture (a prefecture account)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="area",
+                                verbose_name=_("用户"))
+    county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+                               verbose_name=_("县（市）"))
+    prefecture = models.CharField(_("州（市）"), max_length=50, blank=True,
+                                  help_text=_("州级账号填写州（市）名称，可查看其下所有县（市）；县级账号留空。"))
+
+    class Meta:
+        verbose_name = _("用户辖区")
+        verbose_name_plural = _("用户辖区")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(county__isnull=False, prefecture="") | Q(county__isnull=True) & ~Q(prefecture="")),
+                name="user_area_county_or_prefecture",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.county) if self.county_id else self.prefecture
+
+    def clean(self):
+        if bool(self.county_id) == bool(self.prefecture):
+            raise ValidationError(_("请选择一个县（市），或填写一个州（市），二者只能选其一。"))
+        if self.prefecture and not County.objects.filter(prefecture=self.prefecture).exists():
+            raise ValidationError({"prefecture": _("没有属于该州（市）的县（市）。")})

@@ -46,6 +46,7 @@ from households.models import (
     Visit,
 )
 from households.validators import SEX_FEMALE, SEX_MALE, make_resident_id
+from povertyboard import access
 from povertyboard.db import split_amount, split_count
 
 from .models import (
@@ -59,6 +60,7 @@ from .models import (
     Project,
     ReportFigure,
     Township,
+    UserArea,
     Village,
     VillageNeed,
 )
@@ -68,11 +70,15 @@ SEED = 20161103  # the date of the Wulan report; any constant keeps the demo row
 DEMO_PASSWORD = "povertyboard-demo"
 WULAN, GOLMUD = "632821", "632801"
 
-ROLE_GROUPS = {
-    "county_staff": "县级工作人员",
-    "cadre": "驻村干部",
-    "supervisor": "考核督查",
-}
+# Demo accounts: (username, role group, county code or prefecture, superuser). See README.
+DEMO_USERS = (
+    ("admin", None, None, True),
+    ("staff", access.COUNTY_STAFF, WULAN, False),
+    ("golmud", access.COUNTY_STAFF, GOLMUD, False),
+    ("prefecture", access.COUNTY_STAFF, "海西蒙古族藏族自治州", False),
+    ("cadre", access.CADRE, GOLMUD, False),
+    ("supervisor", access.SUPERVISOR, GOLMUD, False),
+)
 
 
 class SeedConflict(Exception):
@@ -127,7 +133,7 @@ def seed_reports() -> str:
         counties = _load_places(places)
         _load_figures(figures, counties)
         rng = random.Random(SEED)
-        users = _demo_users()
+        users = _demo_users(counties)
         Builder(rng, counties[WULAN], users).wulan()
         Builder(rng, counties[GOLMUD], users).golmud()
     return f"seeded {len(counties)} counties and {len(figures)} report figures with demo rows"
@@ -161,13 +167,12 @@ def _load_figures(figures: list[dict], counties: dict[str, County]) -> None:
         )
 
 
-def _demo_users() -> dict:
-    """One demo account per role; passwords are for local use only (see README)."""
+def _demo_users(counties: dict[str, County]) -> dict:
+    """One demo account per role, each bound to its area; passwords are for local use only (see README)."""
     User = get_user_model()
-    groups = {key: Group.objects.get_or_create(name=name)[0] for key, name in ROLE_GROUPS.items()}
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in access.ROLE_GROUPS}
     users = {}
-    for username, role, superuser in (("admin", None, True), ("staff", "county_staff", False),
-                                      ("cadre", "cadre", False), ("supervisor", "supervisor", False)):
+    for username, role, area, superuser in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username, defaults={"is_superuser": superuser, "is_staff": superuser},
         )
@@ -176,6 +181,10 @@ def _demo_users() -> dict:
             user.save()
         if role:
             user.groups.add(groups[role])
+        if area in counties:
+            UserArea.objects.get_or_create(user=user, defaults={"county": counties[area]})
+        elif area:
+            UserArea.objects.get_or_create(user=user, defaults={"prefecture": area})
         users[username] = user
     return users
 
