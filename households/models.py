@@ -296,6 +296,9 @@ class Measure(models.Model):
     implemented_date = models.DateField(_("实施日期"), null=True, blank=True)
     evidence = models.CharField(_("实施佐证"), max_length=200, blank=True)
     cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
+    # Optimistic lock: every write through households.services bumps it; a form loaded at an older
+    # version is refused instead of overwriting someone else's change (no lost updates).
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("帮扶措施")
