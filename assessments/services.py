@@ -1,0 +1,215 @@
+"""Scoring the 331 assessment of a period (DESIGN.md "The 331 cadre scorecard").
+
+`score_period` scores every cadre of a period in a fixed number of queries, whatever the number of
+cadres: it reads each kind of input once, computes in Python, upserts the scorecards in one
+statement and records the change history of the scorecards in one more.
+"""
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cadres.models import Assignment, AttendanceReport, Cadre
+
+from .models import AssessmentPeriod, BonusItem, DutyRating, Grade, SatisfactionSurvey, Scorecard, Veto
+
+HUNDRED = Decimal(100)
+TWO_PLACES = Decimal("0.01")
+SCORED_FIELDS = ("attendance", "duty", "satisfaction", "bonus", "total", "grade", "rank", "unit_rank",
+                 "incomplete", "missing")
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def period_months(period: AssessmentPeriod) -> list[datetime.date]:
+    """The first day of every month the period touches."""
+    months, month = [], period.start_date.replace(day=1)
+    while month <= period.end_date:
+        months.append(month)
+        month = (month + datetime.timedelta(days=calendar.monthrange(month.year, month.month)[1]))
+    return months
+
+
+def cadres_of(period: AssessmentPeriod):
+    """Cadres resident (第一书记 / 工作队) in a village of the period's county at some time in the period."""
+    assignments = Assignment.objects.filter(
+        village__township__county=period.county_id, role__in=Assignment.RESIDENT_ROLES,
+        start_date__lte=period.end_date,
+    ).exclude(end_date__lt=period.start_date)
+    return Cadre.objects.filter(pk__in=assignments.values("cadre")).select_related("unit").order_by("pk")
+
+
+def _expected_months(period: AssessmentPeriod, spans: list[tuple]) -> list[datetime.date]:
+    """The period's months in which the cadre held a resident assignment (so a report is due)."""
+    due = []
+    for month in period_months(period):
+        month_end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+        if any(start <= month_end and (end is None or end >= month) for start, end in spans):
+            due.append(month)
+    return due
+
+
+def attendance_score(period: AssessmentPeriod, reports: dict, due: list) -> Decimal | None:
+    """Mean over the due months of 100 × min(1, present / required), minus the absence deduction."""
+    if not due or any(m not in reports for m in due):
+        return None
+    required = Decimal(period.required_days_per_month)
+    shares = [min(Decimal(1), Decimal(reports[m].days_present) / required) for m in due]
+    absences = sum(reports[m].unreported_absences for m in due)
+    score = HUNDRED * sum(shares) / len(shares) - period.absence_deduction * absences
+    return _round(max(Decimal(0), score))
+
+
+def satisfaction_score(period: AssessmentPeriod, surveys: list) -> Decimal | None:
+    """100 × (satisfied + factor × basically satisfied) / responses, over every group surveyed."""
+    satisfied = sum(s.satisfied for s in surveys)
+    basic = sum(s.basically_satisfied for s in surveys)
+    responses = satisfied + basic + sum(s.unsatisfied for s in surveys)
+    if not responses:
+        return None
+    return _round(HUNDRED * (satisfied + period.basic_satisfied_factor * basic) / responses)
+
+
+def grade_of(period: AssessmentPeriod, total: Decimal | None, vetoed: bool) -> str:
+    if vetoed:
+        return Grade.INCOMPETENT
+    if total is None:
+        return ""
+    if total >= period.threshold_excellent:
+        return Grade.EXCELLENT
+    if total >= period.threshold_competent:
+        return Grade.COMPETENT
+    if total >= period.threshold_basic:
+        return Grade.BASIC
+    return Grade.INCOMPETENT
+
+
+@dataclass
+class _Inputs:
+    """Every input of a period, read once and grouped by cadre id."""
+
+    spans: dict = field(default_factory=lambda: defaultdict(list))
+    reports: dict = field(default_factory=lambda: defaultdict(dict))
+    duty: dict = field(default_factory=dict)
+    surveys: dict = field(default_factory=lambda: defaultdict(list))
+    bonus: dict = field(default_factory=lambda: defaultdict(Decimal))
+    vetoes: dict = field(default_factory=dict)
+
+
+def _read_inputs(period: AssessmentPeriod, cadre_ids: list[int]) -> _Inputs:
+    inputs = _Inputs()
+    for cadre_id, start, end in Assignment.objects.filter(
+        cadre__in=cadre_ids, village__township__county=period.county_id, role__in=Assignment.RESIDENT_ROLES,
+    ).values_list("cadre_id", "start_date", "end_date"):
+        inputs.spans[cadre_id].append((start, end))
+    for report in AttendanceReport.objects.filter(
+        cadre__in=cadre_ids, month__gte=period.start_date.replace(day=1), month__lte=period.end_date,
+    ):
+        inputs.reports[report.cadre_id][report.month] = report
+    inputs.duty = dict(DutyRating.objects.filter(period=period).values_list("cadre_id", "score"))
+    for survey in SatisfactionSurvey.objects.filter(period=period):
+        inputs.surveys[survey.cadre_id].append(survey)
+    for cadre_id, points in BonusItem.objects.filter(period=period).values_list("cadre_id", "points"):
+        inputs.bonus[cadre_id] += points
+    inputs.vetoes = dict(Veto.objects.filter(period=period).values_list("cadre_id", "reason"))
+    return inputs
+
+
+def _score_one(period: AssessmentPeriod, cadre: Cadre, inputs: _Inputs, now) -> Scorecard:
+    due = _expected_months(period, inputs.spans[cadre.pk])
+    reports = inputs.reports[cadre.pk]
+    missing = [_("考勤月报 %(month)s") % {"month": f"{m:%Y-%m}"} for m in due if m not in reports]
+    attendance = attendance_score(period, reports, due)
+    duty = inputs.duty.get(cadre.pk)
+    if duty is None:
+        missing.append(_("履职评分"))
+    satisfaction = satisfaction_score(period, inputs.surveys[cadre.pk])
+    if satisfaction is None:
+        missing.append(_("满意度测评"))
+    bonus = _round(min(period.bonus_cap, inputs.bonus[cadre.pk]))
+    incomplete = bool(missing)
+    total = None
+    if not incomplete:
+        weighted = (period.weight_attendance * attendance + period.weight_duty * duty
+                    + period.weight_satisfaction * satisfaction) / 10
+        total = _round(weighted + bonus)
+    return Scorecard(
+        period=period, cadre=cadre, attendance=attendance, duty=duty, satisfaction=satisfaction, bonus=bonus,
+        total=total, grade=grade_of(period, total, cadre.pk in inputs.vetoes), incomplete=incomplete,
+        missing="；".join(missing)[:200], computed_at=now,
+    )
+
+
+def _rank(cards: list[Scorecard], attr: str, vetoed: dict) -> None:
+    """Competition ranking (1, 2, 2, 4) by total, vetoed cadres after the others; incomplete unranked."""
+    ranked = sorted((c for c in cards if c.total is not None), key=lambda c: (c.cadre_id in vetoed, -c.total))
+    previous, position = None, 0
+    for index, card in enumerate(ranked, start=1):
+        key = (card.cadre_id in vetoed, card.total)
+        if key != previous:
+            position, previous = index, key
+        setattr(card, attr, position)
+    for card in cards:
+        if card.total is None:
+            setattr(card, attr, None)
+
+
+def _log_changes(period, before: dict, after: list[Scorecard], actor) -> None:
+    """One history entry per created or changed scorecard, written in one statement."""
+    content_type = ContentType.objects.get_for_model(Scorecard)
+    entries = []
+    for card in after:
+        old = before.get(card.cadre_id)
+        changes = {
+            name: [None if old is None else str(getattr(old, name)), str(getattr(card, name))]
+            for name in SCORED_FIELDS
+            if old is None or getattr(old, name) != getattr(card, name)
+        }
+        if not changes:
+            continue
+        entries.append(LogEntry(
+            content_type=content_type, object_pk=str(card.pk), object_id=card.pk, object_repr=str(card),
+            action=LogEntry.Action.CREATE if old is None else LogEntry.Action.UPDATE,
+            changes=changes, actor=actor, additional_data={"period": period.pk, "service": "score_period"},
+        ))
+    LogEntry.objects.bulk_create(entries)
+
+
+@transaction.atomic
+def score_period(period: AssessmentPeriod, actor=None) -> list[Scorecard]:
+    """(Re)compute and store every scorecard of the period; a re-run updates, never duplicates."""
+    period = AssessmentPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.closed:
+        raise ValidationError(_("考核期“%(name)s”已结束，记分卡已冻结，不能重新计算。") % {"name": period.name})
+    cadres = list(cadres_of(period))
+    inputs = _read_inputs(period, [c.pk for c in cadres])
+    now = timezone.now()
+    cards = [_score_one(period, cadre, inputs, now) for cadre in cadres]
+    _rank(cards, "rank", inputs.vetoes)
+    by_unit = defaultdict(list)
+    for card in cards:
+        by_unit[card.cadre.unit_id].append(card)
+    for unit_id, unit_cards in by_unit.items():
+        if unit_id is not None:  # a cadre with no dispatching unit has no unit rank
+            _rank(unit_cards, "unit_rank", inputs.vetoes)
+
+    before = {c.cadre_id: c for c in Scorecard.objects.filter(period=period)}
+    Scorecard.objects.filter(period=period).exclude(cadre__in=[c.pk for c in cadres]).delete()
+    Scorecard.objects.bulk_create(
+        cards, update_conflicts=True, unique_fields=["period", "cadre"],
+        update_fields=[*SCORED_FIELDS, "computed_at"],
+    )
+    stored = list(Scorecard.objects.filter(period=period).select_related("cadre__unit").order_by("rank", "cadre"))
+    _log_changes(period, before, stored, actor)
+    return stored
