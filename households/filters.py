@@ -1,0 +1,146 @@
+"""The household filterset, shared by the household list page and (later) the REST API.
+
+A plain FilterSet over Household: give it the rows the user may read (access_of(user).restrict(...)) and
+the request; the area choices (county, township, village) are limited to the user's counties, so a code
+from another county is a form error, never a way in.
+"""
+
+import django_filters
+from django import forms
+from django.core.validators import EMPTY_VALUES
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from povertyboard.access import access_of
+from villages.models import County, Township, Village
+
+from .models import Household, HouseholdYear, Member, Pairing, PovertyCause
+
+COUNTY_PATH = "village__township__county"
+
+# ?flag= value -> the Household boolean it selects.
+FLAGS = {
+    "dibao": "is_dibao",
+    "wubao": "is_wubao",
+    "dangerous_house": "has_dangerous_house",
+    "relocated": "is_relocated",
+}
+FLAG_CHOICES = [
+    ("dibao", _("低保户")),
+    ("wubao", _("五保户")),
+    ("dangerous_house", _("危房户")),
+    ("relocated", _("易地搬迁户")),
+]
+HELPER_CHOICES = [("yes", _("有帮扶责任人")), ("no", _("无帮扶责任人"))]
+
+# Annotations that with_row_figures() adds; sorting on them adds them when missing.
+ROW_FIGURES = ("member_count", "latest_income", "latest_income_year", "helper_count")
+
+
+def with_row_figures(rows: QuerySet[Household]) -> QuerySet[Household]:
+    """Each household with member_count, helper_count, latest_income(_year): subqueries, not a query per row."""
+    latest = HouseholdYear.objects.filter(household=OuterRef("pk")).order_by("-year")
+    members = (Member.objects.filter(household=OuterRef("pk")).order_by().values("household")
+               .annotate(n=Count("pk")).values("n"))
+    helpers = (Pairing.objects.filter(household=OuterRef("pk")).order_by().values("household")
+               .annotate(n=Count("pk")).values("n"))
+    return rows.annotate(
+        member_count=Coalesce(Subquery(members, output_field=IntegerField()), Value(0)),
+        helper_count=Coalesce(Subquery(helpers, output_field=IntegerField()), Value(0)),
+        latest_income=Subquery(latest.values("income_per_capita")[:1]),
+        latest_income_year=Subquery(latest.values("year")[:1]),
+    )
+
+
+class HouseholdOrdering(django_filters.OrderingFilter):
+    """Whitelisted sorting (?sort=number|-number|head_name|status|members|income|…), ties broken by pk."""
+
+    def filter(self, qs, value):
+        ordering = [self.get_ordering_value(param) for param in value or () if param not in EMPTY_VALUES]
+        if not ordering:
+            return qs
+        if any(o.lstrip("-") in ROW_FIGURES for o in ordering) and "member_count" not in qs.query.annotations:
+            qs = with_row_figures(qs)
+        return qs.order_by(*ordering, "pk")
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.township.name} · {obj.name}"
+
+
+class VillageFilter(django_filters.ModelChoiceFilter):
+    field_class = VillageChoiceField
+
+
+def _counties(request):
+    return access_of(request.user).counties() if request is not None else County.objects.none()
+
+
+def _townships(request):
+    if request is None:
+        return Township.objects.none()
+    return access_of(request.user).restrict(Township.objects.select_related("county"), "county")
+
+
+def _villages(request):
+    if request is None:
+        return Village.objects.none()
+    return access_of(request.user).restrict(Village.objects.select_related("township__county"),
+                                            "township__county")
+
+
+class HouseholdFilter(django_filters.FilterSet):
+    county = django_filters.ModelChoiceFilter(
+        label=_("县（市）"), queryset=_counties, to_field_name="code", field_name="village__township__county",
+        empty_label=_("全部"))
+    township = django_filters.ModelChoiceFilter(
+        label=_("乡镇（街道）"), queryset=_townships, field_name="village__township", empty_label=_("全部"))
+    village = VillageFilter(
+        label=_("行政村"), queryset=_villages, to_field_name="code", field_name="village", empty_label=_("全部"))
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Household.Status.choices, empty_label=_("全部"))
+    cause = django_filters.ChoiceFilter(label=_("致贫原因"), choices=PovertyCause.choices, method="filter_cause",
+                                        empty_label=_("全部"))
+    flag = django_filters.ChoiceFilter(label=_("户属性"), choices=FLAG_CHOICES, method="filter_flag",
+                                       empty_label=_("全部"))
+    helper = django_filters.ChoiceFilter(label=_("结对帮扶"), choices=HELPER_CHOICES, method="filter_helper",
+                                         empty_label=_("全部"))
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_q", max_length=50)
+    sort = HouseholdOrdering(
+        label=_("排序"),
+        fields=(
+            ("number", "number"),
+            ("head_name", "head_name"),
+            ("village__code", "village"),
+            ("group_no", "group"),
+            ("status", "status"),
+            ("primary_cause", "cause"),
+            ("member_count", "members"),
+            ("latest_income", "income"),
+            ("helper_count", "helpers"),
+        ),
+    )
+
+    class Meta:
+        model = Household
+        fields = []  # every filter is declared above
+
+    def filter_cause(self, rows, name, value):
+        """The primary or the secondary poverty cause."""
+        return rows.filter(Q(primary_cause=value) | Q(secondary_cause=value))
+
+    def filter_flag(self, rows, name, value):
+        return rows.filter(**{FLAGS[value]: True})
+
+    def filter_helper(self, rows, name, value):
+        paired = Exists(Pairing.objects.filter(household=OuterRef("pk")))
+        return rows.filter(paired) if value == "yes" else rows.filter(~paired)
+
+    def filter_q(self, rows, name, value):
+        """Head name, any member's name, or household number."""
+        value = value.strip()
+        if not value:
+            return rows
+        by_member = Member.objects.filter(name__icontains=value).values("household_id")
+        return rows.filter(Q(head_name__icontains=value) | Q(number__icontains=value) | Q(pk__in=by_member))
