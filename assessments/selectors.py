@@ -1,10 +1,11 @@
 """Read queries over assessment periods and their inputs."""
 
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
 
+from cadres.models import Assignment
 from villages.selectors import Area, county_of
 
-from .models import AssessmentPeriod, BonusItem
+from .models import AssessmentPeriod, BonusItem, Scorecard, Veto
 
 
 def periods(area: Area, kind: str | None = None) -> QuerySet[AssessmentPeriod]:
@@ -20,3 +21,23 @@ def latest_annual_period(area: Area) -> QuerySet[AssessmentPeriod]:
 
 def bonus_items(area: Area) -> QuerySet[BonusItem]:
     return BonusItem.objects.filter(period__county=county_of(area))
+
+
+def scorecards(period: AssessmentPeriod) -> QuerySet[Scorecard]:
+    """The period's scorecards with the cadre, unit, and the village and role of the cadre's latest
+    resident assignment in the county — one query, whatever the number of cadres."""
+    latest = Assignment.objects.filter(
+        cadre=OuterRef("cadre"), role__in=Assignment.RESIDENT_ROLES,
+        village__township__county=period.county_id, start_date__lte=period.end_date,
+    ).order_by("-start_date")
+    return (
+        Scorecard.objects.filter(period=period)
+        .select_related("cadre__unit", "period__county")
+        .annotate(
+            village_code=Subquery(latest.values("village__code")[:1]),
+            village_name=Subquery(latest.values("village__name")[:1]),
+            role=Subquery(latest.values("role")[:1]),
+            veto_reason=Subquery(Veto.objects.filter(period=period, cadre=OuterRef("cadre")).values("reason")[:1]),
+        )
+        .order_by(F("rank").asc(nulls_last=True), "cadre__name")
+    )

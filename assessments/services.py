@@ -213,3 +213,32 @@ def score_period(period: AssessmentPeriod, actor=None) -> list[Scorecard]:
     stored = list(Scorecard.objects.filter(period=period).select_related("cadre__unit").order_by("rank", "cadre"))
     _log_changes(period, before, stored, actor)
     return stored
+
+
+def _display_width(value) -> int:
+    """Columns a value needs in a spreadsheet: CJK characters are two wide."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value if value is not None else ""))
+
+
+def export_scorecards(period: AssessmentPeriod, rows) -> bytes:
+    """The scorecards as an .xlsx workbook: header frozen, numbers as numeric cells, widths set."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from .resources import ScorecardResource
+
+    dataset = ScorecardResource(period).export(rows, force_native_type=True)
+    dataset.title = f"{period.county.name}{period.name}"
+    workbook = load_workbook(BytesIO(dataset.export("xlsx", escape=True)))
+    sheet = workbook.active
+    sheet.freeze_panes = "A2"
+    for column in sheet.columns:
+        width = max(_display_width(cell.value) for cell in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(40, max(8, width + 2))
+        for cell in column[1:]:
+            if isinstance(cell.value, (int, float, Decimal)):
+                cell.number_format = "0" if isinstance(cell.value, int) else "0.00"
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()

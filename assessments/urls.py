@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assess"
+
+urlpatterns = [
+    path("", views.periods, name="periods"),
+    path("<int:period_id>/", views.scorecards, name="scorecards"),
+    path("<int:period_id>/score/", views.score, name="score"),
+    path("<int:period_id>/export.xlsx", views.export, name="export"),
+    path("<int:period_id>/cadres/<int:cadre_id>/", views.sheet, name="sheet"),
+]

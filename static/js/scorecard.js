@@ -1,0 +1,31 @@
+// 鉴定挂图: the monthly attendance chart, drawn from the json_script block "attendance-data".
+(function () {
+  "use strict";
+  var source = document.getElementById("attendance-data");
+  var canvas = document.getElementById("attendance-chart");
+  if (source && canvas && window.Chart) {
+    var data = JSON.parse(source.textContent);
+    var required = data.labels.map(function () { return data.required; });
+    new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: [
+          { type: "bar", label: canvas.dataset.presentLabel || "实际驻村天数", data: data.present,
+            backgroundColor: "rgba(13, 110, 253, 0.7)" },
+          { type: "line", label: canvas.dataset.requiredLabel || "应驻村天数", data: required,
+            borderColor: "#dc3545", pointRadius: 0, borderDash: [6, 4] }
+        ]
+      },
+      options: {
+        animation: false, responsive: true, maintainAspectRatio: false,
+        scales: { y: { beginAtZero: true, suggestedMax: 31, title: { display: true, text: canvas.dataset.unitLabel || "天" } } }
+      }
+    });
+    canvas.dataset.drawn = "true";
+    canvas.dataset.points = String(data.present.filter(function (v) { return v !== null; }).length);
+  }
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();

@@ -1,0 +1,198 @@
+"""Supervisors' 331 pages: who may open them, scoring from the page, filters, the 鉴定挂图 and the Excel export."""
+
+import datetime
+from decimal import Decimal
+from io import BytesIO
+from urllib.parse import unquote
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assessments.models import AssessmentPeriod, Scorecard
+from assessments.services import period_months, score_period
+from cadres.models import AttendanceReport
+from povertyboard import access
+from tests.factories import (
+    make_assignment,
+    make_cadre,
+    make_county,
+    make_duty_rating,
+    make_period,
+    make_survey,
+    make_township,
+    make_unit,
+    make_user_area,
+    make_veto,
+    make_village,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def county():
+    return make_county("632801", name="格尔木市")
+
+
+@pytest.fixture
+def period(county):
+    return make_period(county, name="2016年度")
+
+
+def add_cadres(period, n, unit=None):
+    village = make_village(make_township(period.county))
+    unit = unit or make_unit(period.county)
+    cadres = []
+    for i in range(n):
+        cadre = make_cadre(period.county, unit, name=f"演示干部{i:03d}")
+        make_assignment(cadre, village, start_date=datetime.date(2015, 10, 1))
+        AttendanceReport.objects.bulk_create([
+            AttendanceReport(cadre=cadre, month=m, required_days=20, days_present=18 + i % 5)
+            for m in period_months(period)
+        ])
+        make_duty_rating(period, cadre, score=Decimal(70 + i % 30))
+        make_survey(period, cadre)
+        cadres.append(cadre)
+    return cadres
+
+
+def login_as(client, django_user_model, role, county=None, superuser=False):
+    if superuser:
+        user = django_user_model.objects.create_superuser(f"root{django_user_model.objects.count()}")
+    else:
+        user = django_user_model.objects.create_user(f"{role}{django_user_model.objects.count()}")
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+        make_user_area(user, county=county)
+    client.force_login(user)
+    return user
+
+
+def urls(period, cadre):
+    return [reverse("assess:periods"), reverse("assess:scorecards", args=[period.pk]),
+            reverse("assess:export", args=[period.pk]), reverse("assess:sheet", args=[period.pk, cadre.pk])]
+
+
+@pytest.mark.parametrize("role", [access.COUNTY_STAFF, access.CADRE])
+def test_other_roles_get_403(client, django_user_model, period, role):
+    cadre = add_cadres(period, 1)[0]
+    score_period(period)
+    login_as(client, django_user_model, role, period.county)
+    for url in urls(period, cadre):
+        assert client.get(url).status_code == 403, url
+    assert client.post(reverse("assess:score", args=[period.pk])).status_code == 403
+
+
+def test_supervisor_of_another_county_gets_404(client, django_user_model, period):
+    cadre = add_cadres(period, 1)[0]
+    score_period(period)
+    login_as(client, django_user_model, access.SUPERVISOR, make_county("632821", name="乌兰县"))
+    for url in urls(period, cadre)[1:]:
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("assess:score", args=[period.pk])).status_code == 404
+    assert period.pk not in [p.pk for p in client.get(reverse("assess:periods")).context["periods"]]
+
+
+def test_supervisor_scores_from_the_page_and_sees_the_ranking(client, django_user_model, period):
+    add_cadres(period, 3)
+    login_as(client, django_user_model, access.SUPERVISOR, period.county)
+    assert client.get(reverse("assess:score", args=[period.pk])).status_code == 405
+    response = client.post(reverse("assess:score", args=[period.pk]), follow=True)
+    assert "已计算 3 名干部的记分卡" in response.content.decode()
+    assert [c.rank for c in response.context["page"]] == [1, 2, 3]
+    client.post(reverse("assess:score", args=[period.pk]))
+    assert Scorecard.objects.filter(period=period).count() == 3
+
+
+def test_closed_period_cannot_be_rescored(client, django_user_model, period):
+    add_cadres(period, 1)
+    AssessmentPeriod.objects.filter(pk=period.pk).update(closed=True)
+    login_as(client, django_user_model, access.SUPERVISOR, period.county)
+    response = client.post(reverse("assess:score", args=[period.pk]), follow=True)
+    assert "已冻结" in response.content.decode()
+    assert not Scorecard.objects.exists()
+
+
+def test_filters_and_sorting(client, django_user_model, period):
+    unit = make_unit(period.county, name="演示机关甲")
+    mine = add_cadres(period, 2, unit)
+    add_cadres(period, 3)
+    make_veto(period, mine[0], reason="演示否决")
+    score_period(period)
+    login_as(client, django_user_model, access.SUPERVISOR, period.county)
+    url = reverse("assess:scorecards", args=[period.pk])
+    assert {c.cadre_id for c in client.get(url, {"unit": unit.pk}).context["page"]} == {c.pk for c in mine}
+    assert [c.cadre_id for c in client.get(url, {"grade": "incompetent"}).context["page"]] == [mine[0].pk]
+    totals = [c.total for c in client.get(url, {"sort": "-total"}).context["page"]]
+    assert totals == sorted(totals, reverse=True)
+    response = client.get(url, {"grade": "no-such-grade"})
+    assert response.status_code == 200
+    assert response.context["filterset"].errors
+
+
+def test_incomplete_cadre_is_shown_as_missing(client, django_user_model, period):
+    cadre = add_cadres(period, 1)[0]
+    AttendanceReport.objects.filter(cadre=cadre, month=datetime.date(2016, 3, 1)).delete()
+    score_period(period)
+    login_as(client, django_user_model, access.SUPERVISOR, period.county)
+    html = client.get(reverse("assess:scorecards", args=[period.pk]), {"incomplete": "true"}).content.decode()
+    assert "数据不全" in html and "2016-03" in html
+    sheet = client.get(reverse("assess:sheet", args=[period.pk, cadre.pk])).content.decode()
+    assert "未报送" in sheet
+
+
+def test_sheet_shows_components_weights_and_evidence(client, django_user_model, period):
+    cadre = add_cadres(period, 1)[0]
+    card = score_period(period)[0]
+    login_as(client, django_user_model, access.SUPERVISOR, period.county)
+    response = client.get(reverse("assess:sheet", args=[period.pk, cadre.pk]))
+    html = response.content.decode()
+    assert str(card.total) in html and str(card.attendance) in html and str(card.satisfaction) in html
+    assert "督查组" in html  # the rater of the duty rating
+    assert len(response.context["attendance"]) == 12
+    assert 'id="attendance-data"' in html
+
+
+def test_excel_export(client, django_user_model, period):
+    add_cadres(period, 3)
+    cards = score_period(period)
+    login_as(client, django_user_model, access.SUPERVISOR, period.county)
+    response = client.get(reverse("assess:export", args=[period.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    disposition = unquote(response["Content-Disposition"])
+    assert "格尔木市" in disposition and "2016年度" in disposition and ".xlsx" in disposition
+    sheet = load_workbook(BytesIO(response.content)).active
+    headers = [c.value for c in sheet[1]]
+    assert headers[:6] == ["县（市）", "考核期", "姓名", "派出单位", "驻村", "职务"]
+    assert "考勤得分（权重3）" in headers and "总分" in headers and "一票否决原因" in headers
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width >= 8
+    total_col = headers.index("总分") + 1
+    rank_col = headers.index("县内排名") + 1
+    for row, card in zip(range(2, 5), cards, strict=True):
+        assert sheet.cell(row, total_col).data_type == "n"
+        assert Decimal(str(sheet.cell(row, total_col).value)) == card.total
+        assert sheet.cell(row, rank_col).value == card.rank
+    assert sheet.max_row == 4
+
+
+def test_list_and_export_queries_do_not_grow(client, django_user_model, period, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login_as(client, django_user_model, access.SUPERVISOR, period.county)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    add_cadres(period, 2)
+    score_period(period)
+    small = [queries(reverse(name, args=[period.pk])) for name in ("assess:scorecards", "assess:export")]
+    add_cadres(period, 25)
+    score_period(period)
+    large = [queries(reverse(name, args=[period.pk])) for name in ("assess:scorecards", "assess:export")]
+    assert small == large
