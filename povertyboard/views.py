@@ -1,9 +1,11 @@
 """Site-level pages that belong to no single app: the home page."""
 
 from django.db.models import Count, Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from povertyboard.access import access_of
+from povertyboard.context_processors import user_counties
 from villages.models import County
 
 
@@ -23,4 +25,14 @@ def county_overview():
 
 @require_safe
 def home(request):
-    return render(request, "home.html", {"counties": county_overview()})
+    """After login: the dashboard of the user's county, a chooser among several, or why there is none."""
+    counties = user_counties(request)
+    if len(counties) == 1:
+        return redirect("areas:county", county_code=counties[0].code)
+    if counties:
+        overview = county_overview().filter(pk__in=[c.pk for c in counties])
+        return render(request, "home.html", {"counties": overview})
+    return render(request, "home.html", {
+        "counties": [],
+        "no_area": not access_of(request.user).is_admin,
+    })

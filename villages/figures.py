@@ -10,15 +10,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Avg, QuerySet, Sum
+from django.utils import timezone
 
 from assessments import selectors as assessments
 from cadres import selectors as cadres
 from cadres.models import Assignment, Unit
 from households import selectors as households
-from households.models import Benefit
+from households.models import EIGHT_BATCHES, Benefit, Household, Member
 from povertyboard.db import yuan_to_wan
 from villages import selectors as villages
-from villages.models import FundSource, PolicyDocument, Project
+from villages.models import FundSource, Gate, PolicyDocument, Project
 
 from .models import ReportFigure
 
@@ -76,6 +77,20 @@ def longest_span_months(rows: QuerySet) -> Decimal:
         months = (after.year - start.year) * 12 + after.month - start.month - (after.day < start.day)
         longest = max(longest, months)
     return Decimal(longest)
+
+
+def poverty_incidence(villages_rows: QuerySet) -> Decimal:
+    """贫困发生率 in %: poor people (registered, not exited) / registered population (户籍人口) of the villages."""
+    population = villages_rows.aggregate(total=Sum("population"))["total"] or 0
+    if not population:
+        return Decimal(0).quantize(TWO_PLACES)
+    poor = Member.objects.filter(household__village__in=villages_rows.values("pk"),
+                                 household__status__in=households.POOR_STATUSES).count()
+    return (Decimal(100 * poor) / Decimal(population)).quantize(TWO_PLACES)
+
+
+def month_start() -> datetime.date:
+    return timezone.localdate().replace(day=1)
 
 
 @dataclass(frozen=True)
@@ -188,6 +203,32 @@ FIGURES: dict[str, Figure] = {
     "weight-satisfaction": Figure(assessments.latest_annual_period, field_value("weight_satisfaction")),
     "bonus-kinds": Figure(assessments.bonus_items, distinct("kind")),
 }
+
+# Dashboard figures (issue 3): the headline numbers of the county, township and village pages. They are
+# computed here like the report figures, so the pages, the API and the rows pages agree.
+HS = Household.Status
+FIGURES.update({
+    "poor-households": Figure(households.poor_households, count),
+    "exited-households": Figure(lambda a: households.households_in(a).filter(status=HS.EXITED), count),
+    "exited-people": Figure(lambda a: households.members_in(a).filter(household__status=HS.EXITED), count),
+    "at-risk-households": Figure(lambda a: households.households_in(a).filter(status=HS.AT_RISK), count),
+    "poverty-incidence": Figure(villages.villages_in, poverty_incidence),
+    "exited-villages": Figure(lambda a: villages.poor_villages(a).filter(exit_year__isnull=False), count),
+    "sector-measures": Figure(lambda a: households.measures_in(a).exclude(category__in=EIGHT_BATCHES), count),
+    "sector-measures-implemented": Figure(
+        lambda a: households.implemented_measures(a).exclude(category__in=EIGHT_BATCHES), count),
+    "fund-sources-total": Figure(villages.fund_sources, total_wan("amount")),
+    "funds-allocated": Figure(villages.allocations_in, total_wan("amount")),
+    "funds-disbursed": Figure(lambda a: villages.allocations_in(a).filter(gate__gte=Gate.DISBURSEMENT),
+                              total_wan("amount")),
+    "projects": Figure(villages.projects_in, count),
+    "pairings": Figure(households.pairings_in, count),
+    "unpaired-households": Figure(lambda a: households.households_in(a).filter(pairings__isnull=True), count),
+    "resident-team-households": Figure(
+        lambda a: households.households_in(a).filter(
+            village__in=cadres.villages_with_assignment(a, Assignment.RESIDENT_ROLES).values("pk")), count),
+    "visits-this-month": Figure(lambda a: households.visits_in(a).filter(date__gte=month_start()), count),
+})
 
 
 def compute(key: str, area) -> Decimal:

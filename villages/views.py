@@ -1,12 +1,24 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
 
+from households.models import Household
+from households.selectors import POOR_STATUSES
 from households.validators import mask_resident_id
+from povertyboard.access import access_of, get_readable_or_404
 
+from . import dashboard as dashboards
 from . import figures as report_figures
-from .models import County, ReportFigure, Village
+from .models import County, ReportFigure, Township, Village
 
 ROWS_PER_PAGE = 100
 
@@ -27,34 +39,224 @@ def figures(request):
     })
 
 
-def _columns(model) -> list[models.Field]:
-    """The row's own columns (no relations), as a clerk would read them."""
-    return [f for f in model._meta.concrete_fields if not f.is_relation]
+# Fields that name a related row, in order of preference, when a rows table shows a foreign key.
+DISPLAY_FIELDS = ("name", "head_name", "title", "number", "code")
 
 
-def figure_rows(request, county_code: str, key: str):
-    """The rows one report figure is computed from."""
-    figure = get_object_or_404(ReportFigure.objects.select_related("county"), county__code=county_code, key=key)
-    if key not in report_figures.FIGURES:
-        raise Http404
-    rows = report_figures.rows(key, figure.county).order_by("pk")
+def _columns(model) -> list[tuple[models.Field, str]]:
+    """The row's columns as a clerk reads them: own fields, and a related row by its name (one join each)."""
+    columns = []
+    for f in model._meta.concrete_fields:
+        if not f.is_relation:
+            columns.append((f, f.attname))
+            continue
+        names = {g.name for g in f.related_model._meta.concrete_fields}
+        display = next((d for d in DISPLAY_FIELDS if d in names), None)
+        columns.append((f, f"{f.name}__{display}" if display else f.attname))
+    return columns
+
+
+def rows_table(rows, page_number, may_see_ids: bool = False) -> dict:
+    """A page of rows as a table: headers, cells (choices shown by label, resident IDs masked) and the page."""
     columns = _columns(rows.model)
-    page = Paginator(rows.values_list(*[c.attname for c in columns]), ROWS_PER_PAGE).get_page(
-        request.GET.get("page"))
-    masked = {i for i, c in enumerate(columns) if c.name == "id_number"}
-    choices = {i: dict(c.flatchoices) for i, c in enumerate(columns) if c.choices}
+    page = Paginator(rows.order_by("pk").values_list(*[path for _f, path in columns]), ROWS_PER_PAGE).get_page(
+        page_number)
+    masked = set() if may_see_ids else {i for i, (c, _p) in enumerate(columns) if c.name == "id_number"}
+    choices = {i: dict(c.flatchoices) for i, (c, _p) in enumerate(columns) if c.choices}
     table = [
         [mask_resident_id(v) if i in masked else choices[i].get(v, v) if i in choices else v
          for i, v in enumerate(row)]
         for row in page
     ]
+    return {
+        "model_name": rows.model._meta.verbose_name_plural,
+        "headers": [c.verbose_name for c, _p in columns],
+        "table": table,
+        "page": page,
+    }
+
+
+def figure_rows(request, county_code: str, key: str):
+    """The rows one report figure is computed from (only for a county the user may read)."""
+    figure = get_readable_or_404(request.user, ReportFigure.objects.select_related("county"), "county",
+                                 county__code=county_code, key=key)
+    if key not in report_figures.FIGURES:
+        raise Http404
+    rows = report_figures.rows(key, figure.county)
     return render(request, "villages/figure_rows.html", {
         "figure": figure,
         "computed": report_figures.compute(key, figure.county),
-        "model_name": rows.model._meta.verbose_name_plural,
-        "headers": [c.verbose_name for c in columns],
-        "table": table,
-        "page": page,
+        **rows_table(rows, request.GET.get("page"), access_of(request.user).may_see_resident_ids),
         # Rows of a county seeded with demo villages are demo rows, whatever their model.
         "demo": Village.objects.filter(township__county=figure.county, is_demo=True).exists(),
+    })
+
+
+# ------------------------------------------------------------------ area pages (issue 3)
+
+
+def _area(request, kind: str, ref: str):
+    """The county, township or village the user may read, or 404."""
+    user = request.user
+    if kind == "county":
+        return get_readable_or_404(user, County.objects.all(), "", code=ref)
+    if kind == "township":
+        return get_readable_or_404(user, Township.objects.select_related("county"), "county", pk=ref)
+    if kind == "village":
+        return get_readable_or_404(user, Village.objects.select_related("township__county"), "township__county",
+                                   code=ref)
+    raise Http404
+
+
+def _county(area) -> County:
+    return area if isinstance(area, County) else area.county if isinstance(area, Township) \
+        else area.township.county
+
+
+def _link(area, key: str, query: dict | None = None) -> str:
+    url = reverse("areas:rows", args=[dashboards.area_kind(area), dashboards.area_ref(area), key])
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+class Linked:
+    """A dashboard number with the URL of its rows and, for a report figure, of its source sentence."""
+
+    def __init__(self, area, cell_or_number, label="", unit="", report=None):
+        self.key = cell_or_number.key
+        self.value = cell_or_number.value
+        self.label = label or getattr(cell_or_number, "label", "")
+        self.unit = unit or getattr(cell_or_number, "unit", "")
+        self.url = _link(area, self.key, getattr(cell_or_number, "query", None))
+        self.report = report
+        self.source_url = reverse("reports:figure_rows", args=[report.county.code, report.key]) if report else ""
+
+
+def _page_context(request, area) -> dict:
+    board = dashboards.dashboard(area)
+    county = _county(area)
+    headline = [Linked(area, n, report=board.report_keys.get(n.key)) for n in board.headline]
+    charts, charts_json = [], []
+    for c in board.charts:
+        rows = [(label, [Linked(area, cell) for cell in cells]) for label, cells in c.rows()]
+        charts.append({"chart": c, "rows": rows})
+        spec = c.as_json()
+        for i, series in enumerate(spec["series"]):
+            series["urls"] = [cells[i].url for _label, cells in rows]
+        charts_json.append(spec)
+    tables = {name: [(label, Linked(area, cell)) for label, cell in rows] for name, rows in board.tables.items()}
+    return {
+        "area": area,
+        "kind": board.kind,
+        "county": county,
+        "headline": headline,
+        "charts": charts,
+        "charts_json": charts_json,
+        "tables": tables,
+        "as_of": board.as_of,
+        "printed": timezone.localdate(),
+        "demo": area.is_demo if isinstance(area, Village) else None,
+    }
+
+
+def _children_of_county(county):
+    return Township.objects.filter(county=county).annotate(
+        village_count=Count("villages", distinct=True),
+        poor_village_count=Count("villages", filter=Q(villages__is_poor=True), distinct=True),
+        household_count=Count("villages__households", distinct=True),
+        exited_count=Count("villages__households", filter=Q(villages__households__status=Household.Status.EXITED),
+                           distinct=True),
+    ).order_by("name")
+
+
+def _villages_with_progress(rows):
+    """Villages annotated with household counts and progress (share of registered households exited)."""
+    return rows.annotate(
+        household_count=Count("households"),
+        poor_count=Count("households", filter=Q(households__status__in=POOR_STATUSES)),
+        exited_count=Count("households", filter=Q(households__status=Household.Status.EXITED)),
+    ).order_by("code")
+
+
+@require_safe
+def county_page(request, county_code: str):
+    county = _area(request, "county", county_code)
+    context = _page_context(request, county)
+    context["townships"] = _children_of_county(county)
+    return render(request, "villages/area.html", context)
+
+
+@require_safe
+def township_page(request, township_id: int):
+    township = _area(request, "township", township_id)
+    context = _page_context(request, township)
+    context["villages"] = _villages_with_progress(Village.objects.filter(township=township))
+    return render(request, "villages/area.html", context)
+
+
+@require_safe
+def village_page(request, village_code: str):
+    village = _area(request, "village", village_code)
+    context = _page_context(request, village)
+    context["team"] = dashboards.team(village)
+    return render(request, "villages/area.html", context)
+
+
+@require_safe
+def area_rows(request, area_kind: str, area_ref: str, key: str):
+    """The rows behind any dashboard number: a figure's rows in an area, narrowed by the chart's filters."""
+    area = _area(request, area_kind, area_ref)
+    if key not in report_figures.FIGURES:
+        raise Http404
+    try:
+        rows, applied = dashboards.filtered_rows(key, area, request.GET)
+        table = rows_table(rows, request.GET.get("page"), access_of(request.user).may_see_resident_ids)
+    except (ValidationError, ValueError, TypeError):
+        raise Http404 from None
+    county = _county(area)
+    label, unit = dashboards.LABELS.get(key, (None, ""))
+    report = ReportFigure.objects.filter(county=county, key=key).first() if area_kind == "county" else None
+    query = urlencode(applied)
+    return render(request, "villages/area_rows.html", {
+        "area": area,
+        "kind": area_kind,
+        "county": county,
+        "key": key,
+        "label": label or (report.label if report else key),
+        "unit": unit or (report.unit if report else ""),
+        "value": report_figures.FIGURES[key].measure(rows),
+        "filters": dashboards.filter_labels(rows, applied),
+        "report": report,
+        "page_query": f"{query}&" if query else "",
+        **table,
+        "demo": Village.objects.filter(township__county=county, is_demo=True).exists(),
+    })
+
+
+@require_safe
+def map_page(request, county_code: str):
+    county = _area(request, "county", county_code)
+    villages = list(_villages_with_progress(Village.objects.filter(township__county=county)
+                                            .select_related("township")))
+    points = []
+    for v in villages:
+        registered = v.household_count
+        progress = round(v.exited_count / registered, 3) if registered else None
+        v.progress = progress
+        if v.latitude is None or v.longitude is None:
+            continue
+        points.append({
+            "code": v.code, "name": v.name, "township": v.township.name, "lat": v.latitude, "lon": v.longitude,
+            "poor": v.is_poor, "households": registered, "exited": v.exited_count, "progress": progress,
+            "url": reverse("areas:village", args=[v.code]),
+        })
+    return render(request, "villages/map.html", {
+        "county": county,
+        "villages": villages,
+        "map_data": {
+            "tileUrl": settings.MAP_TILE_URL,
+            "attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+            "center": [county.latitude, county.longitude] if county.latitude is not None else None,
+            "villages": points,
+        },
+        "demo": any(v.is_demo for v in villages),
     })

@@ -1,0 +1,28 @@
+"""Template context for every page: the signed-in user's counties and whether they are a cadre.
+
+Both are lazy: a page that never shows the navigation (the login page) makes no query for them, and a
+page that does makes one query for the counties (shared with the home view through `user_counties`).
+"""
+
+from django.utils.functional import SimpleLazyObject
+
+from povertyboard.access import access_of
+
+
+def user_counties(request) -> list:
+    """The counties the user may read, computed once per request."""
+    cached = getattr(request, "_povertyboard_counties", None)
+    if cached is None:
+        cached = list(access_of(request.user).counties().order_by("code"))
+        request._povertyboard_counties = cached
+    return cached
+
+
+def areas(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"user_counties": [], "is_cadre": False}
+    return {
+        "user_counties": SimpleLazyObject(lambda: user_counties(request)),
+        "is_cadre": SimpleLazyObject(lambda: access_of(user).is_cadre),
+    }
