@@ -70,6 +70,9 @@ def export(request, period_id: int):
     period = _period(request, period_id)
     filterset = ScorecardFilterSet(request.GET or None, queryset=selectors.scorecards(period), period=period)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else selectors.scorecards(period)
+    if not rows.exists():
+        messages.error(request, _("没有可导出的记分卡：请先计算，或放宽筛选条件。"))
+        return redirect("assess:scorecards", period_id=period.pk)
     response = HttpResponse(services.export_scorecards(period, rows), content_type=XLSX)
     filename = f"{period.county.name}_{period.name}_331考核记分卡.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, filename)

@@ -1,6 +1,9 @@
 """Supervisors' 331 pages: who may open them, scoring from the page, filters, the 鉴定挂图 and the Excel export."""
 
+import csv
 import datetime
+import shutil
+import subprocess
 from decimal import Decimal
 from io import BytesIO
 from urllib.parse import unquote
@@ -176,6 +179,34 @@ def test_excel_export(client, django_user_model, period):
         assert Decimal(str(sheet.cell(row, total_col).value)) == card.total
         assert sheet.cell(row, rank_col).value == card.rank
     assert sheet.max_row == 4
+
+
+def test_export_without_scorecards_explains(client, django_user_model, period):
+    login_as(client, django_user_model, access.SUPERVISOR, period.county)
+    response = client.get(reverse("assess:export", args=[period.pk]), follow=True)
+    assert response.redirect_chain and "没有可导出的记分卡" in response.content.decode()
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed (.ci/run installs it)")
+def test_export_opens_in_libreoffice_with_the_page_numbers(client, django_user_model, period, tmp_path):
+    """A real spreadsheet program reads the same numbers as the scorecard page shows."""
+    add_cadres(period, 4)
+    score_period(period)
+    login_as(client, django_user_model, access.SUPERVISOR, period.county)
+    (tmp_path / "cards.xlsx").write_bytes(client.get(reverse("assess:export", args=[period.pk])).content)
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path),
+                    str(tmp_path / "cards.xlsx")], check=True, capture_output=True, timeout=120)
+    rows = list(csv.reader((tmp_path / "cards.csv").read_text(encoding="utf-8").splitlines()))
+    headers, body = rows[0], rows[1:]
+    page = client.get(reverse("assess:scorecards", args=[period.pk])).context["page"]
+    assert len(body) == len(page)
+    for row, card in zip(body, page, strict=True):
+        values = dict(zip(headers, row, strict=True))
+        assert values["姓名"] == card.cadre.name
+        assert Decimal(values["总分"]) == card.total
+        assert Decimal(values["考勤得分（权重3）"]) == card.attendance
+        assert int(values["县内排名"]) == card.rank
 
 
 def test_list_and_export_queries_do_not_grow(client, django_user_model, period, django_assert_max_num_queries):

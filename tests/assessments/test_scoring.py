@@ -121,6 +121,24 @@ def test_missing_inputs_are_missing_not_zero(period, county, village):
     assert "2016-08" in card.missing and "履职评分" in card.missing and "满意度测评" in card.missing
 
 
+def test_zero_survey_responses_are_missing(period, county, village):
+    cadre = resident(county, village)
+    complete_inputs(period, cadre, satisfied=0, basic=0, unsatisfied=0)
+    card = card_of(score_period(period), cadre)
+    assert card.satisfaction is None and card.incomplete and "满意度测评" in card.missing
+
+
+def test_rules_of_one_period_do_not_touch_another(county, village):
+    first = make_period(county, name="甲")
+    second = make_period(county, name="乙", weight_attendance=1, weight_duty=1, weight_satisfaction=8)
+    cadre = resident(county, village)
+    complete_inputs(first, cadre, duty="50", satisfied=10, basic=0, unsatisfied=0)
+    make_duty_rating(second, cadre, score=Decimal("50"))
+    make_survey(second, cadre, satisfied=10, basically_satisfied=0, unsatisfied=0)
+    assert card_of(score_period(first), cadre).total == Decimal("85.00")  # (3×100 + 3×50 + 4×100) / 10
+    assert card_of(score_period(second), cadre).total == Decimal("95.00")  # (1×100 + 1×50 + 8×100) / 10
+
+
 def test_months_before_the_assignment_are_not_due(period, county, village):
     cadre = resident(county, village, start_date=datetime.date(2016, 8, 15))
     file_months(cadre, [datetime.date(2016, 8, 1), datetime.date(2016, 9, 1)])
