@@ -33,7 +33,8 @@ class ScorecardFilterSet(django_filters.FilterSet):
     def __init__(self, *args, period=None, **kwargs):
         super().__init__(*args, **kwargs)
         if period is not None:
-            self.filters["unit"].queryset = Unit.objects.filter(county=period.county_id, cadres__isnull=False).distinct()
+            units = Unit.objects.filter(county=period.county_id, cadres__isnull=False)
+            self.filters["unit"].queryset = units.distinct()
             self.filters["village"].extra["choices"] = list(
                 Village.objects.filter(township__county=period.county_id, assignments__isnull=False)
                 .distinct().order_by("code").values_list("code", "name")
