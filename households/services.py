@@ -38,6 +38,14 @@ def amount_ceiling_message() -> str:
     return _("金额超过上限 %(max)s 元，请核对。") % {"max": f"{MAX_MEASURE_AMOUNT:,.0f}"}
 
 
+CENT = Decimal("0.01")
+
+
+def _money(amount):
+    """Amounts are stored (and logged in the history) with two decimals: 3500 → 3500.00."""
+    return None if amount is None else Decimal(amount).quantize(CENT)
+
+
 def validate_amount(amount) -> None:
     if amount is None:
         return
@@ -71,6 +79,7 @@ def create_measure(*, user, village, household=None, category: str, title: str, 
     access_of(user).check_write_village(village.pk)
     _check_household_in_village(household, village.pk)
     validate_amount(amount)
+    amount = _money(amount)
     measure = Measure(
         village=village, household=household, category=category, title=title, planned_date=planned_date,
         amount=amount, responsible=responsible or _responsible_cadre(user), status=Measure.Status.PLANNED,
@@ -117,6 +126,8 @@ def update_measure(*, user, measure: Measure, version: int, **fields) -> Measure
         raise ValidationError(_("已取消的措施不能再修改。"))
     _check_household_in_village(fields.get("household", current.household), current.village_id)
     validate_amount(fields.get("amount"))
+    if "amount" in fields:
+        fields["amount"] = _money(fields["amount"])
     for name, value in fields.items():
         setattr(current, name, value)
     current.full_clean(exclude=["version"])
@@ -145,7 +156,7 @@ def implement_measure(*, user, measure: Measure, version: int, implemented_date:
         raise ValidationError(errors)
     current.status = Measure.Status.IMPLEMENTED
     current.implemented_date = implemented_date
-    current.amount = amount
+    current.amount = _money(amount)
     current.evidence = evidence.strip()
     current.full_clean(exclude=["version"])
     _claim(current, version)
