@@ -81,6 +81,8 @@ class AssessmentPeriod(models.Model):
         return f"{self.county} {self.name}"
 
     def clean(self):
+        if self.pk and AssessmentPeriod.objects.filter(pk=self.pk, closed=True).exists():
+            raise ValidationError(_("考核期已结束，规则已冻结，不能修改。"))
         errors = {}
         total = sum(w or 0 for w in (self.weight_attendance, self.weight_duty, self.weight_satisfaction))
         if total != 10:
@@ -94,7 +96,19 @@ class AssessmentPeriod(models.Model):
             raise ValidationError(errors)
 
 
-class DutyRating(models.Model):
+class PeriodInput(models.Model):
+    """An input of one period's scoring; refused once the period is closed."""
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.period_id and self.period.closed:
+            raise ValidationError(_("考核期“%(name)s”已结束，不能再录入或修改考核数据。") % {"name": self.period.name})
+
+
+class DutyRating(PeriodInput):
     """履职评分: a supervisor's 0-100 rating from the commitments and quarterly reports."""
 
     period = models.ForeignKey(AssessmentPeriod, on_delete=models.CASCADE, related_name="duty_ratings",
@@ -120,7 +134,7 @@ class DutyRating(models.Model):
         return f"{self.cadre} {self.score}"
 
 
-class SatisfactionSurvey(models.Model):
+class SatisfactionSurvey(PeriodInput):
     """满意度测评: counts of answers from one group of respondents."""
 
     class Group(models.TextChoices):
@@ -151,7 +165,7 @@ class SatisfactionSurvey(models.Model):
         return f"{self.cadre} {self.get_group_display()}"
 
 
-class BonusItem(models.Model):
+class BonusItem(PeriodInput):
     class Kind(models.TextChoices):
         COMMENDATION = "commendation", _("上级表彰表扬")
         OUTSTANDING_RESULTS = "outstanding_results", _("扶贫突出成效")
@@ -184,7 +198,7 @@ class BonusItem(models.Model):
         return f"{self.cadre} +{self.points}"
 
 
-class Veto(models.Model):
+class Veto(PeriodInput):
     """一票否决: the cadre is graded 不称职 whatever the total."""
 
     period = models.ForeignKey(AssessmentPeriod, on_delete=models.CASCADE, related_name="vetoes",

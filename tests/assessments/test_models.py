@@ -218,3 +218,24 @@ def test_scorecard_once_per_period_and_cadre():
     assert error_codes(duplicate, NON_FIELD_ERRORS) == ["unique_together"]
     assert_db_rejects(duplicate, "scorecard_once",
                       sqlite_unique="assessments_scorecard.period_id, assessments_scorecard.cadre_id")
+
+
+@pytest.mark.parametrize("factory", ["make_duty_rating", "make_survey", "make_bonus_item", "make_veto"])
+def test_inputs_of_a_closed_period_are_refused(factory):
+    import tests.factories as f
+
+    period = f.make_period()
+    AssessmentPeriod.objects.filter(pk=period.pk).update(closed=True)
+    period.refresh_from_db()
+    obj = getattr(f, factory)(period, save=False)
+    assert "已结束" in str(f.validation_errors(obj))
+
+
+def test_closed_period_rules_are_frozen():
+    from tests.factories import make_period, validation_errors
+
+    period = make_period()
+    AssessmentPeriod.objects.filter(pk=period.pk).update(closed=True)
+    period.refresh_from_db()
+    period.bonus_cap = 20
+    assert "冻结" in str(validation_errors(period))
