@@ -94,7 +94,7 @@ def household_list(request):
         "county": county,
         "township": township,
         "village": village,
-        "filtered": any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+        "active_filters": sum(1 for k, v in request.GET.items() if v and k in filterset.filters and k != "sort"),
     })
 
 
