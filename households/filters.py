@@ -74,6 +74,17 @@ class VillageFilter(django_filters.ModelChoiceFilter):
     field_class = VillageChoiceField
 
 
+def _with_county(field: forms.ModelChoiceField) -> None:
+    """Prefix a township or village choice with its county, for users who read several counties."""
+    plain = field.label_from_instance
+
+    def label(obj):
+        township = obj if isinstance(obj, Township) else obj.township
+        return f"{township.county.name} · {plain(obj)}"
+
+    field.label_from_instance = label
+
+
 def _counties(request):
     return access_of(request.user).counties() if request is not None else County.objects.none()
 
@@ -125,6 +136,14 @@ class HouseholdFilter(django_filters.FilterSet):
     class Meta:
         model = Household
         fields = []  # every filter is declared above
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.request is not None:
+            county_ids = access_of(self.request.user).county_ids
+            if county_ids is None or len(county_ids) > 1:
+                for name in ("township", "village"):
+                    _with_county(self.filters[name].field)
 
     def filter_cause(self, rows, name, value):
         """The primary or the secondary poverty cause."""

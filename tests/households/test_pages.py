@@ -291,7 +291,11 @@ def test_the_list_never_shows_another_countys_rows(client, django_user_model, se
         assert "演示户主G" not in html and golmud_village.name not in html
     # the prefecture account reads both counties
     p = seeded_client(client, django_user_model, "prefecture")
-    assert p.get(LIST).context["page"].paginator.count == Household.objects.count()
+    response = p.get(LIST)
+    assert response.context["page"].paginator.count == Household.objects.count()
+    # with two counties, township and village choices name their county
+    html = response.content.decode()
+    assert f'<option value="{golmud_village.code}">格尔木市 · ' in html
 
 
 def test_user_without_area_sees_no_households(client, django_user_model, village):
