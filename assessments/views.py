@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from povertyboard.history import history_of
 
 from . import selectors, services
 from .filters import ScorecardFilterSet
+from .forms import INPUT_FORMS, RulesForm
 from .models import AssessmentPeriod, BonusItem, DutyRating, SatisfactionSurvey, Veto
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -101,3 +102,39 @@ def sheet(request, period_id: int, cadre_id: int):
         "veto": Veto.objects.filter(period=period, cadre=cadre).first(),
         "history": history_of(card)[:20],
     })
+
+
+def rules(request, period_id: int):
+    """A period's rules, editable by a supervisor until the period is closed."""
+    period = _period(request, period_id)
+    form = RulesForm(request.POST or None, instance=period)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("考核规则已保存；请重新计算记分卡。"))
+        return redirect("assess:scorecards", period_id=period.pk)
+    return render(request, "assessments/form.html", {
+        "period": period, "form": form, "title": _("考核规则"), "readonly": period.closed,
+    }, status=400 if form.errors else 200)
+
+
+def input_form(request, period_id: int, kind: str, input_id: int | None = None):
+    """Create or edit one scoring input (履职评分, 满意度测评, 加分项, 一票否决) of a period."""
+    period = _period(request, period_id)
+    if kind not in INPUT_FORMS:
+        raise Http404
+    form_class, title = INPUT_FORMS[kind]
+    instance = None
+    if input_id is not None:
+        instance = get_object_or_404(form_class._meta.model, pk=input_id, period=period)
+    form = form_class(request.POST or None, period=period, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        if kind == "duty":
+            saved.rater = request.user
+        saved.save()
+        messages.success(request, _("%(title)s已保存；请重新计算记分卡。") % {"title": title})
+        return redirect("assess:sheet", period_id=period.pk, cadre_id=saved.cadre_id)
+    return render(request, "assessments/form.html", {
+        "period": period, "form": form, "title": title, "readonly": period.closed,
+        "history": history_of(instance)[:20] if instance else None,
+    }, status=400 if form.errors else 200)

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments.models import AssessmentPeriod, Scorecard
+from assessments.models import AssessmentPeriod, BonusItem, DutyRating, SatisfactionSurvey, Scorecard, Veto
 from assessments.services import period_months, score_period
 from cadres.models import AttendanceReport
 from povertyboard import access
@@ -227,3 +227,85 @@ def test_list_and_export_queries_do_not_grow(client, django_user_model, period, 
     score_period(period)
     large = [queries(reverse(name, args=[period.pk])) for name in ("assess:scorecards", "assess:export")]
     assert small == large
+
+
+def test_rules_form_saves_and_refuses_bad_weights(client, django_user_model, period):
+    login_as(client, django_user_model, access.SUPERVISOR, period.county)
+    url = reverse("assess:rules", args=[period.pk])
+    data = {"weight_attendance": 2, "weight_duty": 3, "weight_satisfaction": 4, "bonus_cap": "10",
+            "absence_deduction": "2", "required_days_per_month": 20, "basic_satisfied_factor": "0.6",
+            "threshold_excellent": "90", "threshold_competent": "75", "threshold_basic": "60"}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "三项权重之和应为10份" in response.content.decode()
+    period.refresh_from_db()
+    assert period.weight_attendance == 3
+    assert client.post(url, {**data, "weight_attendance": 3, "bonus_cap": "8"}).status_code == 302
+    period.refresh_from_db()
+    assert period.bonus_cap == Decimal("8")
+
+
+def test_closed_period_rules_and_inputs_are_refused(client, django_user_model, period):
+    cadre = add_cadres(period, 1)[0]
+    AssessmentPeriod.objects.filter(pk=period.pk).update(closed=True)
+    login_as(client, django_user_model, access.SUPERVISOR, period.county)
+    response = client.post(reverse("assess:input_create", args=[period.pk, "bonus"]),
+                           {"cadre": cadre.pk, "kind": "commendation", "level": "county", "points": "2"})
+    assert response.status_code == 400 and "已结束" in response.content.decode()
+    assert not period.bonus_items.exists()
+    response = client.post(reverse("assess:rules", args=[period.pk]), {"weight_attendance": 3})
+    assert response.status_code == 400
+    assert "disabled" in response.content.decode()
+
+
+@pytest.mark.parametrize("kind, data, field", [
+    ("duty", {"score": "101", "rater_name": "督查组"}, "score"),
+    ("duty", {"score": "-1", "rater_name": "督查组"}, "score"),
+    ("survey", {"group": "villagers", "satisfied": "-3", "basically_satisfied": "1", "unsatisfied": "0"},
+     "satisfied"),
+    ("bonus", {"kind": "commendation", "level": "county", "points": "0"}, "points"),
+    ("veto", {"reason": ""}, "reason"),
+])
+def test_bad_inputs_are_refused_with_the_field_named(client, django_user_model, period, kind, data, field):
+    cadre = add_cadres(period, 1)[0]
+    login_as(client, django_user_model, access.SUPERVISOR, period.county)
+    before = sum(m.objects.count() for m in (DutyRating, SatisfactionSurvey, BonusItem, Veto))
+    response = client.post(reverse("assess:input_create", args=[period.pk, kind]), {"cadre": cadre.pk, **data})
+    assert response.status_code == 400
+    assert response.context["form"].errors.get(field), response.context["form"].errors
+    assert sum(m.objects.count() for m in (DutyRating, SatisfactionSurvey, BonusItem, Veto)) == before
+
+
+def test_duplicate_rating_is_a_field_error_not_a_crash(client, django_user_model, period):
+    cadre = add_cadres(period, 1)[0]  # already has a duty rating
+    login_as(client, django_user_model, access.SUPERVISOR, period.county)
+    response = client.post(reverse("assess:input_create", args=[period.pk, "duty"]),
+                           {"cadre": cadre.pk, "score": "88", "rater_name": "督查组"})
+    assert response.status_code == 400
+    assert DutyRating.objects.filter(period=period, cadre=cadre).count() == 1
+
+
+def test_cadre_of_another_county_cannot_be_chosen(client, django_user_model, period):
+    add_cadres(period, 1)
+    other = make_county("632821", name="乌兰县")
+    stranger = make_cadre(other, make_unit(other))
+    login_as(client, django_user_model, access.SUPERVISOR, period.county)
+    response = client.post(reverse("assess:input_create", args=[period.pk, "veto"]),
+                           {"cadre": stranger.pk, "reason": "伪造"})
+    assert response.status_code == 400 and "cadre" in response.context["form"].errors
+    assert not Veto.objects.exists()
+
+
+def test_supervisor_enters_a_rating_and_rescoring_uses_it(client, django_user_model, period):
+    cadre = add_cadres(period, 1)[0]
+    DutyRating.objects.all().delete()
+    user = login_as(client, django_user_model, access.SUPERVISOR, period.county)
+    response = client.post(reverse("assess:input_create", args=[period.pk, "duty"]),
+                           {"cadre": cadre.pk, "score": "88.5", "rater_name": "考核组", "comment": "年承诺全部兑现"})
+    assert response.status_code == 302
+    rating = DutyRating.objects.get()
+    assert rating.rater == user and rating.score == Decimal("88.5")
+    assert score_period(period)[0].duty == Decimal("88.50")
+    edit = client.get(reverse("assess:input_edit", args=[period.pk, "duty", rating.pk]))
+    assert edit.status_code == 200 and "修改记录" in edit.content.decode()
+    assert client.get(reverse("assess:input_create", args=[period.pk, "nonsense"])).status_code == 404
