@@ -1,0 +1,282 @@
+"""The permission matrix, generated from the URLconf: every page × every role × GET and POST.
+
+The URL patterns of the namespaces below (and the named site pages) are walked at collection time;
+every pattern's kwargs are filled from the seeded database (build_targets: kwarg name → value), once with an object
+of the cadre's own village ("own"), once with another village of the same county ("neighbour") and
+once with an object of the other county ("foreign"). A pattern with a kwarg the mapping cannot fill
+fails, so a new page cannot slip past the matrix. Expected outcomes:
+- anonymous → redirect to the login page;
+- an object outside the user's area → 404;
+- a write the user may not make → 403 and nothing changes (no row, no history entry);
+- a permitted write → redirect and the write is recorded in the history.
+"""
+
+import datetime
+
+import pytest
+from auditlog.models import LogEntry
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+NAMESPACES = ("areas", "households", "work", "reports")
+SITE_PAGES = ("home", "password_change")
+ROLES = ("anonymous", "staff", "golmud", "prefecture", "cadre", "supervisor", "admin")
+GOLMUD, WULAN = "632801", "632821"
+ROLE_COUNTIES = {
+    "anonymous": set(), "staff": {WULAN}, "golmud": {GOLMUD}, "prefecture": {GOLMUD, WULAN},
+    "cadre": {GOLMUD}, "supervisor": {GOLMUD}, "admin": {GOLMUD, WULAN},
+}
+SCENARIO_COUNTY = {"own": GOLMUD, "neighbour": GOLMUD, "foreign": WULAN}
+# kwargs that name something in an area; a pattern with one of them is checked in every scenario
+SCOPED = {"county_code", "township_id", "village_code", "household_id", "measure_id", "report_id", "area_ref"}
+KWARGS = SCOPED | {"year", "quarter", "key", "area_kind"}
+
+
+# ------------------------------------------------------------------------------------------ URLconf walk
+
+
+def walk(patterns, namespace=None):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from walk(entry.url_patterns, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield (f"{namespace}:{entry.name}" if namespace else entry.name), sorted(entry.pattern.regex.groupindex)
+
+
+def collect():
+    seen = {}
+    for name, kwargs in walk(get_resolver().url_patterns):
+        namespace = name.split(":")[0] if ":" in name else None
+        if (namespace in NAMESPACES or name in SITE_PAGES) and name not in seen:
+            seen[name] = kwargs
+    return seen
+
+
+PATTERNS = collect()
+
+
+def cases():
+    for name, kwargs in sorted(PATTERNS.items()):
+        scenarios = ("own", "neighbour", "foreign") if SCOPED & set(kwargs) else ("any",)
+        for scenario in scenarios:
+            for role in ROLES:
+                for method in ("GET", "POST"):
+                    yield pytest.param(name, scenario, role, method, id=f"{name}-{scenario}-{role}-{method}")
+
+
+def test_the_matrix_covers_the_contract():
+    """The walk finds the pages of the URL contract (and so would find any new one)."""
+    for name in ("work:home", "work:measure_edit", "work:attendance_lock", "areas:village", "households:detail",
+                 "reports:figure_rows", "home", "password_change"):
+        assert name in PATTERNS, name
+    unfillable = {name: set(kwargs) - KWARGS for name, kwargs in PATTERNS.items() if set(kwargs) - KWARGS}
+    assert not unfillable, f"patterns with kwargs the matrix cannot fill: {unfillable}"
+
+
+# ------------------------------------------------------------------------------------------ seeded data
+
+
+@pytest.fixture(scope="module")
+def targets(django_db_setup, django_db_blocker):
+    """Seed once for the module inside a transaction that is rolled back at the end; each test nests in it."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            from villages.seed import seed_reports
+
+            seed_reports()
+            data = build_targets()
+        except BaseException:
+            atomic.__exit__(None, None, None)
+            raise
+    yield data
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+def build_targets() -> dict:
+    from cadres.models import Assignment, AttendanceReport, Cadre
+    from households.models import Household, Measure
+    from villages.models import ReportFigure, Village
+
+    cadre = Cadre.objects.get(user__username="cadre")
+    own_village = Village.objects.get(pk=cadre.assignments.get().village_id)
+    def planned(county):
+        return (Measure.objects.filter(village__township__county__code=county, status="planned",
+                                       household__isnull=False).exclude(village=own_village)
+                .select_related("village", "household").order_by("pk").first())
+
+    measures = {"own": Measure.objects.filter(village=own_village, status="planned", household__isnull=False)
+                .order_by("pk").first(), "neighbour": planned(GOLMUD), "foreign": planned(WULAN)}
+    villages = {"own": own_village, "neighbour": measures["neighbour"].village,
+                "foreign": measures["foreign"].village}
+    households = {"own": Household.objects.filter(village=own_village, pairings__isnull=False).first(),
+                  "neighbour": measures["neighbour"].household, "foreign": measures["foreign"].household}
+    own_report = AttendanceReport.objects.create(cadre=cadre, month=datetime.date(2015, 6, 1), required_days=20,
+                                                 days_present=20, submitted_at=timezone.now())
+    neighbour_report = AttendanceReport.objects.filter(cadre__county__code=GOLMUD).exclude(cadre=cadre).first()
+    foreign_cadre = (Cadre.objects.filter(county__code=WULAN, assignments__role__in=Assignment.RESIDENT_ROLES)
+                     .first())
+    foreign_report = (AttendanceReport.objects.filter(cadre__county__code=WULAN).first()
+                      or AttendanceReport.objects.create(cadre=foreign_cadre, month=datetime.date(2015, 6, 1),
+                                                         required_days=20, days_present=20))
+    reports = {"own": own_report, "neighbour": neighbour_report, "foreign": foreign_report}
+    # other cadres' reports are locked (as the seeded ones are): only the own one is still editable
+    AttendanceReport.objects.filter(pk__in=[neighbour_report.pk, foreign_report.pk]).update(locked=True)
+    keys = set(ReportFigure.objects.filter(county__code=GOLMUD).values_list("key", flat=True)) & set(
+        ReportFigure.objects.filter(county__code=WULAN).values_list("key", flat=True))
+    key = sorted(keys)[0]
+    values = {}
+    for scenario in ("own", "neighbour", "foreign"):
+        village = villages[scenario]
+        values[scenario] = {
+            "county_code": SCENARIO_COUNTY[scenario], "township_id": village.township_id,
+            "village_code": village.code, "household_id": households[scenario].pk,
+            "measure_id": measures[scenario].pk, "report_id": reports[scenario].pk, "year": 2016, "quarter": 1,
+            "key": key, "area_kind": "village", "area_ref": village.code,
+        }
+    values["any"] = values["own"]
+    assert all(households.values()) and all(measures.values()) and all(reports.values())
+    return {"values": values, "villages": villages, "households": households, "measures": measures,
+            "reports": reports}
+
+
+# ------------------------------------------------------------------------------------------ expectations
+
+
+def in_area(role, scenario):
+    return scenario == "any" or SCENARIO_COUNTY[scenario] in ROLE_COUNTIES[role]
+
+
+def expected(name, scenario, role, method) -> tuple[set, bool]:
+    """(allowed status codes, whether the request writes)."""
+    if role == "anonymous":
+        return {302}, False
+    reads = in_area(role, scenario)
+    if not name.startswith("work:"):
+        if method == "POST":
+            if name == "password_change":
+                return {200}, False  # the form re-shown with its errors
+            # A POST to a read-only page writes nothing. 405 is preferred; some read pages answer it like a
+            # GET (200) — still nothing may change, and outside the user's area it stays 404.
+            return ({200, 405} if reads else {404, 405}), False
+        if not reads:
+            return {404}, False
+        if name == "home":
+            return ({302} if len(ROLE_COUNTIES[role]) == 1 else {200}), False
+        return {200}, False
+    view = name.split(":")[1]
+    cadre, admin = role == "cadre", role == "admin"
+    writes_village = admin or (cadre and scenario in ("own", "any"))
+    ok = 302 if method == "POST" else 200
+    if view in ("home", "attendance_list"):
+        return ({405}, False) if method == "POST" else ({200}, False)
+    if view == "measure_create":
+        return ({ok}, method == "POST") if (cadre or admin) else ({403}, False)
+    if view in ("visit_create", "attendance_create", "commitment_edit", "quarterly_edit"):
+        return ({ok}, method == "POST") if cadre else ({403}, False)
+    if view == "measure_edit":
+        if not reads:
+            return {404}, False
+        if method == "GET":
+            return {200}, False
+        return ({302}, True) if writes_village else ({403}, False)
+    if view in ("measure_implement", "measure_cancel"):
+        if not reads:
+            return {404}, False
+        return ({ok}, method == "POST") if writes_village else ({403}, False)
+    if view == "attendance_edit":
+        readable = admin or (reads and not cadre) or (cadre and scenario == "own")
+        if not readable:
+            return {404}, False
+        if method == "GET":
+            return {200}, False
+        return ({302}, True) if cadre and scenario == "own" else ({403}, False)  # the seeded ones are locked
+    if view == "attendance_lock":
+        if method == "GET":
+            return {405}, False
+        if not reads:
+            return {404}, False
+        locks = role in ("supervisor", "admin") and scenario == "own"  # neighbour/foreign: already locked
+        if role in ("supervisor", "admin"):
+            return {302}, locks
+        return {403}, False
+    raise AssertionError(f"no expectation for {name}: add one to the matrix")
+
+
+def post_data(name, scenario, t) -> dict:
+    today = timezone.localdate().isoformat()
+    measure = t["measures"].get(scenario)
+    own_household = t["households"]["own"]
+    return {
+        "work:measure_create": {"village": t["villages"]["own"].code, "household": own_household.pk,
+                                "category": "industry", "title": "矩阵测试", "amount": "100",
+                                "planned_date": "2016-04-01"},
+        "work:measure_edit": measure and {"version": measure.version, "household": measure.household_id,
+                                          "category": measure.category, "title": "矩阵测试", "amount": "100",
+                                          "planned_date": measure.planned_date.isoformat()},
+        "work:measure_implement": measure and {"version": measure.version, "implemented_date": today,
+                                               "amount": "100", "evidence": "矩阵测试"},
+        "work:measure_cancel": measure and {"version": measure.version, "cancel_reason": "矩阵测试"},
+        "work:visit_create": {"household": own_household.pk, "kind": "home_visit", "date": today,
+                              "purpose": "矩阵测试"},
+        "work:attendance_create": {"month": "2015-05", "days_present": "10", "leave_days": "0",
+                                   "reported_outings": "0", "unreported_absences": "0"},
+        "work:attendance_edit": {"month": "2015-06", "days_present": "11", "leave_days": "0",
+                                 "reported_outings": "0", "unreported_absences": "0"},
+        "work:commitment_edit": {"content": "矩阵测试"},
+        "work:quarterly_edit": {"content": "矩阵测试"},
+    }.get(name) or {}
+
+
+def fingerprint():
+    from cadres.models import AnnualCommitment, AttendanceReport, QuarterlyReport
+    from households.models import Household, Measure, Visit
+    from villages.models import FundAllocation
+
+    models = (LogEntry, Measure, Visit, AttendanceReport, AnnualCommitment, QuarterlyReport, Household,
+              FundAllocation)
+    return {m.__name__: m.objects.count() for m in models} | {
+        "locked": AttendanceReport.objects.filter(locked=True).count(),
+        "planned": Measure.objects.filter(status="planned").count(),
+    }
+
+
+# ------------------------------------------------------------------------------------------ the matrix
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "scenario", "role", "method"), list(cases()))
+def test_permission_matrix(client, django_user_model, targets, name, scenario, role, method):
+    kwargs_names = PATTERNS[name]
+    missing = set(kwargs_names) - KWARGS
+    assert not missing, f"{name}: the matrix cannot fill {missing}; add them to build_targets and KWARGS"
+    kwargs = {k: targets["values"][scenario][k] for k in kwargs_names}
+    url = reverse(name, kwargs=kwargs)
+    if role != "anonymous":
+        user = django_user_model.objects.get(username=role)
+        client.force_login(user)
+        password = user.password
+    statuses, writes = expected(name, scenario, role, method)
+    before = fingerprint()
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, post_data(name, scenario, targets))
+    assert response.status_code in statuses, (
+        f"{method} {url} as {role}: {response.status_code}, expected {statuses}\n"
+        + (response.content.decode()[:1500] if response.status_code == 200 else "")
+    )
+    if role == "anonymous":
+        assert response["Location"].startswith(reverse("login"))
+    after = fingerprint()
+    if writes:
+        assert after["LogEntry"] > before["LogEntry"], "a permitted write left no history"
+    else:
+        assert after == before, "a refused or read-only request changed the database"
+    if role != "anonymous":
+        user.refresh_from_db()
+        assert user.password == password
