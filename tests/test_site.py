@@ -26,7 +26,10 @@ def counties(db):
 
 @pytest.fixture
 def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user("zhangsan", password="Pw-for-tests-2016", is_staff=True)
+    # An administrator: the home page lets them choose among every county (issue 3: a user bound to one
+    # county is sent to its dashboard, a user with no area is told so).
+    user = django_user_model.objects.create_user("zhangsan", password="Pw-for-tests-2016", is_staff=True,
+                                                 is_superuser=True)
     client.force_login(user)
     return client
 

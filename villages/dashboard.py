@@ -2,8 +2,9 @@
 
 One place for the area pages (areas:county, areas:township, areas:village), the rows behind each number
 (areas:rows) and, later, the REST API. Every number on a dashboard is a figure key of villages.figures
-(FIGURES), optionally narrowed by filters on that figure's rows; FILTERS says which fields of which
-figure may be filtered. So a number always links to exactly the rows it counts.
+(ALL_FIGURES: the report figures and the dashboard figures), optionally narrowed by filters on that
+figure's rows; FILTERS says which fields of which figure may be filtered. So a number always links to
+exactly the rows it counts.
 
 The six charts are the village battle charts of DESIGN.md (村级脱贫攻坚"6张图"); the township and county
 pages aggregate the same six views (households by village / township instead of by village group).
@@ -313,7 +314,7 @@ def responsibility_chart(area: Area) -> Chart:
     totals = {key: figures.compute(key, area) for key in
               ("unpaired-households", "resident-team-households")}
     labels += [_("已结对户（合计）"), _("未结对户"), _("驻村工作队覆盖户")]
-    cells += [Cell(figures.FIGURES["paired-households"].measure(paired), "paired-households"),
+    cells += [Cell(figures.ALL_FIGURES["paired-households"].measure(paired), "paired-households"),
               Cell(totals["unpaired-households"], "unpaired-households"),
               Cell(totals["resident-team-households"], "resident-team-households")]
     return Chart("responsibility", _("帮扶责任图"), "hbar", labels, [Series(_("户数"), cells)], unit=_("户"),

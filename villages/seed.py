@@ -81,6 +81,16 @@ DEMO_USERS = (
 )
 
 
+# Demo villages lie around their township's centre (fixtures/places.json), within these offsets in degrees
+# of (latitude, longitude): about ±9 km by default. 茶卡镇 sits on the north shore of the Chaka salt lake,
+# so its villages lie north of the town, not in the lake. One draw per coordinate, so the rest of the seed
+# is the same whatever the offsets.
+DEFAULT_SPREAD = ((-0.08, 0.08), (-0.10, 0.10))
+VILLAGE_SPREAD = {
+    "茶卡镇": ((0.0, 0.10), (-0.12, 0.12)),
+}
+
+
 class SeedConflict(Exception):
     """The database holds data the seed would contradict; nothing was changed."""
 
@@ -222,14 +232,15 @@ class Builder:
         objs = []
         for t_index, (t_name, (n, n_poor)) in enumerate(plan.items(), start=1):
             township = townships[t_name]
+            spread = VILLAGE_SPREAD.get(t_name, DEFAULT_SPREAD)
             for v in range(1, n + 1):
                 poor = v <= n_poor
                 objs.append(Village(
                     township=township, code=f"{self.county.code}{100 + t_index:03d}{v:03d}",
                     name=f"{t_name[:2]}演示{v:02d}村", is_poor=poor,
                     population=self.rng.randint(300, 1500), group_count=self.rng.randint(3, 6),
-                    latitude=round(township.latitude + self.rng.uniform(-0.12, 0.12), 5),
-                    longitude=round(township.longitude + self.rng.uniform(-0.15, 0.15), 5),
+                    latitude=round(township.latitude + self.rng.uniform(*spread[0]), 5),
+                    longitude=round(township.longitude + self.rng.uniform(*spread[1]), 5),
                     planned_exit_year=self.rng.choice(planned_exit_years) if poor else None,
                     is_demo=True,
                 ))

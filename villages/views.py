@@ -205,7 +205,7 @@ def village_page(request, village_code: str):
 def area_rows(request, area_kind: str, area_ref: str, key: str):
     """The rows behind any dashboard number: a figure's rows in an area, narrowed by the chart's filters."""
     area = _area(request, area_kind, area_ref)
-    if key not in report_figures.FIGURES:
+    if key not in report_figures.ALL_FIGURES:
         raise Http404
     try:
         rows, applied = dashboards.filtered_rows(key, area, request.GET)
@@ -223,7 +223,7 @@ def area_rows(request, area_kind: str, area_ref: str, key: str):
         "key": key,
         "label": label or (report.label if report else key),
         "unit": unit or (report.unit if report else ""),
-        "value": report_figures.FIGURES[key].measure(rows),
+        "value": report_figures.ALL_FIGURES[key].measure(rows),
         "filters": dashboards.filter_labels(rows, applied),
         "report": report,
         "page_query": f"{query}&" if query else "",
@@ -257,6 +257,9 @@ def map_page(request, county_code: str):
             "attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
             "center": [county.latitude, county.longitude] if county.latitude is not None else None,
             "villages": points,
+            "townships": [{"name": t.name, "lat": t.latitude, "lon": t.longitude}
+                          for t in Township.objects.filter(county=county, villages__isnull=False).distinct()
+                          if t.latitude is not None and t.longitude is not None],
         },
         "demo": any(v.is_demo for v in villages),
     })

@@ -24,6 +24,12 @@
     element.classList.add("no-tiles");
   }
 
+  // Township names at their centres, so the map reads without a tile layer.
+  (data.townships || []).forEach(function (t) {
+    L.tooltip({ permanent: true, direction: "center", className: "township-label", interactive: false })
+      .setLatLng([t.lat, t.lon]).setContent(t.name).addTo(map);
+  });
+
   var markers = [];
   data.villages.forEach(function (v) {
     var marker = L.circleMarker([v.lat, v.lon], {

@@ -1,0 +1,115 @@
+"""The dashboard figures (villages/dashboard.py): numbers on the pages equal the reconciliation figures,
+every chart number equals the rows it links to, and the poverty incidence is what the page says it is."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from households.models import Household
+from tests import factories as f
+from villages import dashboard, figures
+from villages.figures import plain
+from villages.models import County, ReportFigure, Township, Village
+from villages.seed import seed_reports
+
+
+@pytest.fixture
+def seeded(db):
+    seed_reports()
+
+
+def shown_figures(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-figure="([a-z0-9-]+)"[^>]*>([^<]*)<', html))
+
+
+def test_numbers_on_the_county_pages_equal_the_reconciliation_figures(client, seeded, django_user_model):
+    client.force_login(django_user_model.objects.get(username="prefecture"))
+    checked = 0
+    for county in County.objects.all():
+        shown = shown_figures(client.get(reverse("areas:county", args=[county.code])).content.decode())
+        for figure in ReportFigure.objects.filter(county=county, key__in=shown):
+            assert shown[figure.key] == plain(figures.compute(figure.key, county)), figure.key
+            result = figures.Reconciled(figure, figures.compute(figure.key, county))
+            assert result.ok, figure.key
+            checked += 1
+        # every headline number is the figure computed in one place
+        for key, text in shown.items():
+            assert text == plain(figures.compute(key, county)), key
+    assert checked >= 8
+
+
+def test_reconciliation_still_75_ok(seeded):
+    results = figures.reconcile()
+    assert len(results) == 75 and all(r.ok for r in results)
+
+
+@pytest.mark.parametrize("kind", ["county", "township", "village"])
+def test_every_chart_number_equals_the_rows_it_links_to(seeded, kind):
+    county = County.objects.get(code="632801")
+    area = {"county": county,
+            "township": Township.objects.get(county=county, name="郭勒木德镇"),
+            "village": Village.objects.filter(township__county=county, is_poor=True).order_by("code").first()}[kind]
+    board = dashboard.dashboard(area)
+    assert len(board.charts) >= 6
+    checked = 0
+    for chart in board.charts:
+        for series in chart.series:
+            for cell in series.cells:
+                if cell.key == "poverty-incidence":
+                    continue  # a year's incidence; the current one is the headline figure
+                rows, applied = dashboard.filtered_rows(cell.key, area, cell.query)
+                assert applied == cell.query
+                assert figures.ALL_FIGURES[cell.key].measure(rows) == cell.value, (chart.id, series.label, cell)
+                checked += 1
+    for cells in board.tables.values():
+        for _label, cell in cells:
+            rows, _applied = dashboard.filtered_rows(cell.key, area, cell.query)
+            assert figures.ALL_FIGURES[cell.key].measure(rows) == cell.value, cell
+    assert checked > 20
+
+
+def test_distribution_adds_up_to_the_registered_households(seeded):
+    village = Village.objects.filter(township__county__code="632821").order_by("code").first()
+    chart = dashboard.distribution_chart(village)
+    assert len(chart.labels) >= village.group_count
+    total = sum(c.value for s in chart.series for c in s.cells)
+    assert total == Household.objects.filter(village=village).count()
+
+
+def test_latest_year_incidence_is_the_headline_poverty_incidence(seeded):
+    county = County.objects.get(code="632801")
+    chart = dashboard.progress_chart(county)
+    line = next(s for s in chart.series if s.kind == "line")
+    assert line.cells[chart.labels.index("2016")].value == figures.compute("poverty-incidence", county)
+
+
+@pytest.mark.django_db
+def test_poverty_incidence_is_poor_people_over_registered_population():
+    village = f.make_village(population=400)
+    poor = f.make_household(village=village, status=Household.Status.ASSISTED)
+    exited = f.make_household(village=village, status=Household.Status.EXITED, exit_year=2016)
+    at_risk = f.make_household(village=village, status=Household.Status.AT_RISK)
+    for h, n in ((poor, 3), (exited, 4), (at_risk, 2)):
+        for _ in range(n):
+            f.make_member(household=h)
+    # (3 poor + 2 at risk) / 400 = 1.25 %
+    assert figures.compute("poverty-incidence", village) == Decimal("1.25")
+    assert figures.compute("exited-people", village) == 4
+    assert figures.compute("at-risk-households", village) == 1
+    empty = f.make_village(population=None)
+    assert figures.compute("poverty-incidence", empty) == 0
+
+
+@pytest.mark.django_db
+def test_filters_outside_the_allowed_fields_are_ignored_and_bad_values_refused():
+    village = f.make_village()
+    f.make_household(village=village)
+    rows, applied = dashboard.filtered_rows("identified-households", village, {"head_name": "x", "page": "2"})
+    assert applied == {} and rows.count() == 1
+    with pytest.raises(ValidationError):
+        dashboard.filtered_rows("identified-households", village, {"status": "nonsense"})
+    with pytest.raises(ValidationError):
+        dashboard.filtered_rows("identified-households", village, {"group_no": "one"})
