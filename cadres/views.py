@@ -245,7 +245,8 @@ def attendance_create(request):
     access = access_of(request.user)
     if not access.is_cadre or not access.writable_villages().exists():
         raise PermissionDenied
-    form = AttendanceReportForm(request.POST or None)
+    initial = {"month": request.GET["month"]} if request.GET.get("month") else {}
+    form = AttendanceReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             report = services.create_attendance_report(user=request.user, **form.cleaned_data)
