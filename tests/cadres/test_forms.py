@@ -388,3 +388,24 @@ def test_my_work_lists_villages_households_open_measures_and_missing_reports(cli
     missing = response.context["missing"]
     assert len(missing["months"]) == TODAY().month and missing["commitment_missing"]
     assert reverse("work:commitment_edit", args=[TODAY().year]) in html
+
+
+def test_my_work_and_measure_page_query_counts_do_not_grow_with_the_data(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_household, make_measure
+
+    login(client, world.cadre_user)
+
+    def counts():
+        with CaptureQueriesContext(connection) as home:
+            client.get(reverse("work:home"))
+        with CaptureQueriesContext(connection) as page:
+            client.get(reverse("work:measure_edit", args=[world.measure.pk]))
+        return len(home), len(page)
+
+    small = counts()
+    for _ in range(40):
+        make_measure(world.mine, make_household(world.mine))
+    assert counts() == small
