@@ -107,7 +107,7 @@ def sheet(request, period_id: int, cadre_id: int):
 def rules(request, period_id: int):
     """A period's rules, editable by a supervisor until the period is closed."""
     period = _period(request, period_id)
-    form = RulesForm(request.POST or None, instance=period)
+    form = RulesForm(request.POST if request.method == "POST" else None, instance=period)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("考核规则已保存；请重新计算记分卡。"))
@@ -126,7 +126,7 @@ def input_form(request, period_id: int, kind: str, input_id: int | None = None):
     instance = None
     if input_id is not None:
         instance = get_object_or_404(form_class._meta.model, pk=input_id, period=period)
-    form = form_class(request.POST or None, period=period, instance=instance)
+    form = form_class(request.POST if request.method == "POST" else None, period=period, instance=instance)
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         if kind == "duty":

@@ -93,7 +93,7 @@ def measure_create(request):
         household = Household.objects.filter(pk=household_id).select_related("village").first()
         if household and access_of(request.user).can_write_village(household.village_id):
             initial.update(village=household.village.code, household=household.pk)
-    form = MeasureCreateForm(request.POST or None, user=request.user, initial=initial)
+    form = MeasureCreateForm(request.POST if request.method == "POST" else None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -166,7 +166,7 @@ def measure_edit(request, measure_id):
 def _measure_action(request, measure_id, form_class, write, template, done_message):
     measure = get_readable_or_404(request.user, MEASURES, MEASURE_COUNTY, pk=measure_id)
     access_of(request.user).check_write_village(measure.village_id)
-    form = form_class(request.POST or None, measure=measure)
+    form = form_class(request.POST if request.method == "POST" else None, measure=measure)
     if request.method == "POST":
         outcome = _measure_write(request, form, lambda data: write(measure, data))
         if outcome and outcome[0] == "ok":
@@ -211,7 +211,7 @@ def visit_create(request):
     initial = {}
     if (request.GET.get("household") or "").isdigit():
         initial["household"] = int(request.GET["household"])
-    form = VisitForm(request.POST or None, user=request.user, initial=initial)
+    form = VisitForm(request.POST if request.method == "POST" else None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -246,7 +246,7 @@ def attendance_create(request):
     if not access.is_cadre or not access.writable_villages().exists():
         raise PermissionDenied
     initial = {"month": request.GET["month"]} if request.GET.get("month") else {}
-    form = AttendanceReportForm(request.POST or None, initial=initial)
+    form = AttendanceReportForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             report = services.create_attendance_report(user=request.user, **form.cleaned_data)
@@ -326,7 +326,7 @@ def commitment_edit(request, year):
     _check_year(year)
     access = _own_cadre_or_403(request)
     commitment = AnnualCommitment.objects.filter(cadre_id=access.cadre_id, year=year).first()
-    form = CommitmentForm(request.POST or None, instance=commitment)
+    form = CommitmentForm(request.POST if request.method == "POST" else None, instance=commitment)
     if request.method == "POST" and form.is_valid():
         try:
             commitment = services.save_commitment(user=request.user, year=year, content=form.cleaned_data["content"])
@@ -348,7 +348,7 @@ def quarterly_edit(request, year, quarter):
         raise Http404
     access = _own_cadre_or_403(request)
     report = QuarterlyReport.objects.filter(cadre_id=access.cadre_id, year=year, quarter=quarter).first()
-    form = QuarterlyReportForm(request.POST or None, instance=report)
+    form = QuarterlyReportForm(request.POST if request.method == "POST" else None, instance=report)
     if request.method == "POST" and form.is_valid():
         try:
             report = services.save_quarterly_report(user=request.user, year=year, quarter=quarter,

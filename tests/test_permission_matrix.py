@@ -19,7 +19,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-NAMESPACES = ("areas", "households", "work", "reports")
+NAMESPACES = ("areas", "households", "work", "reports", "assess")
 SITE_PAGES = ("home", "password_change")
 ROLES = ("anonymous", "staff", "golmud", "prefecture", "cadre", "supervisor", "admin")
 GOLMUD, WULAN = "632801", "632821"
@@ -29,8 +29,9 @@ ROLE_COUNTIES = {
 }
 SCENARIO_COUNTY = {"own": GOLMUD, "neighbour": GOLMUD, "foreign": WULAN}
 # kwargs that name something in an area; a pattern with one of them is checked in every scenario
-SCOPED = {"county_code", "township_id", "village_code", "household_id", "measure_id", "report_id", "area_ref"}
-KWARGS = SCOPED | {"year", "quarter", "key", "area_kind"}
+SCOPED = {"county_code", "township_id", "village_code", "household_id", "measure_id", "report_id", "area_ref",
+          "period_id", "cadre_id", "input_id"}
+KWARGS = SCOPED | {"year", "quarter", "key", "area_kind", "kind"}
 
 
 # ------------------------------------------------------------------------------------------ URLconf walk
@@ -129,6 +130,7 @@ def build_targets() -> dict:
     keys = set(ReportFigure.objects.filter(county__code=GOLMUD).values_list("key", flat=True)) & set(
         ReportFigure.objects.filter(county__code=WULAN).values_list("key", flat=True))
     key = sorted(keys)[0]
+    periods = assessment_targets(cadre, foreign_cadre)
     values = {}
     for scenario in ("own", "neighbour", "foreign"):
         village = villages[scenario]
@@ -137,11 +139,29 @@ def build_targets() -> dict:
             "village_code": village.code, "household_id": households[scenario].pk,
             "measure_id": measures[scenario].pk, "report_id": reports[scenario].pk, "year": 2016, "quarter": 1,
             "key": key, "area_kind": "village", "area_ref": village.code,
+            **periods[SCENARIO_COUNTY[scenario]],
         }
     values["any"] = values["own"]
     assert all(households.values()) and all(measures.values()) and all(reports.values())
     return {"values": values, "villages": villages, "households": households, "measures": measures,
             "reports": reports}
+
+
+def assessment_targets(cadre, foreign_cadre) -> dict:
+    """A scored period with a duty rating in each county (the seed has Golmud's; Wulan's is made here)."""
+    from assessments.models import AssessmentPeriod, DutyRating
+    from assessments.services import score_period
+
+    golmud = AssessmentPeriod.objects.get(county__code=GOLMUD, name="2016年度")
+    wulan = AssessmentPeriod.objects.create(county=foreign_cadre.county, name="2016年度", kind="annual",
+                                            start_date=datetime.date(2016, 1, 1), end_date=datetime.date(2016, 12, 31))
+    DutyRating.objects.create(period=wulan, cadre=foreign_cadre, score=80, rater_name="矩阵测试")
+    targets = {}
+    for code, period, subject in ((GOLMUD, golmud, cadre), (WULAN, wulan, foreign_cadre)):
+        score_period(period)
+        targets[code] = {"period_id": period.pk, "cadre_id": subject.pk, "kind": "duty",
+                         "input_id": DutyRating.objects.get(period=period, cadre=subject).pk}
+    return targets
 
 
 # ------------------------------------------------------------------------------------------ expectations
@@ -156,6 +176,8 @@ def expected(name, scenario, role, method) -> tuple[set, bool]:
     if role == "anonymous":
         return {302}, False
     reads = in_area(role, scenario)
+    if name.startswith("assess:"):
+        return expected_assessment(name.split(":")[1], reads, role, method)
     if not name.startswith("work:"):
         if method == "POST":
             if name == "password_change":
@@ -207,6 +229,24 @@ def expected(name, scenario, role, method) -> tuple[set, bool]:
     raise AssertionError(f"no expectation for {name}: add one to the matrix")
 
 
+def expected_assessment(view, reads, role, method) -> tuple[set, bool]:
+    """Supervisors and administrators only (403 for other roles), in their area (404 outside)."""
+    safe_only = view in ("periods", "scorecards", "export", "sheet")
+    if method == "POST" and safe_only:
+        return {405}, False
+    if method == "GET" and view == "score":
+        return {405}, False
+    if role not in ("supervisor", "admin"):
+        return {403}, False
+    if not reads and view != "periods":
+        return {404}, False
+    if method == "GET":
+        return {200}, False
+    if view == "score":
+        return {302}, False  # already scored: a re-run that changes nothing writes no history
+    return {400}, False  # rules and inputs posted empty: the form re-shows its errors, nothing saved
+
+
 def post_data(name, scenario, t) -> dict:
     today = timezone.localdate().isoformat()
     measure = t["measures"].get(scenario)
@@ -233,15 +273,17 @@ def post_data(name, scenario, t) -> dict:
 
 
 def fingerprint():
+    from assessments.models import AssessmentPeriod, BonusItem, DutyRating, SatisfactionSurvey, Scorecard, Veto
     from cadres.models import AnnualCommitment, AttendanceReport, QuarterlyReport
     from households.models import Household, Measure, Visit
     from villages.models import FundAllocation
 
     models = (LogEntry, Measure, Visit, AttendanceReport, AnnualCommitment, QuarterlyReport, Household,
-              FundAllocation)
+              FundAllocation, DutyRating, SatisfactionSurvey, BonusItem, Veto, Scorecard)
     return {m.__name__: m.objects.count() for m in models} | {
         "locked": AttendanceReport.objects.filter(locked=True).count(),
         "planned": Measure.objects.filter(status="planned").count(),
+        "rules": list(AssessmentPeriod.objects.order_by("pk").values_list("weight_attendance", "bonus_cap", "closed")),
     }
 
 
