@@ -16,6 +16,6 @@ urlpatterns = [
     path("reports/", include("villages.urls")),  # app_name "reports": report figures and their rows
     path("areas/", include("villages.area_urls")),  # app_name "areas": dashboards, village charts, map
     path("households/", include("households.urls")),  # app_name "households": household list and pages
-    path("work/", include("cadres.urls")),
-    path("assessments/", include("assessments.urls")),  # app_name "assess": the 331 assessment  # app_name "work": the cadres' forms and "my work"
+    path("work/", include("cadres.urls")),  # app_name "work": the cadres' forms and "my work"
+    path("assessments/", include("assessments.urls")),  # app_name "assess": the 331 assessment
 ]
