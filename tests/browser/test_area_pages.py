@@ -6,6 +6,7 @@ The `browser` fixture fails a test on any console error or failed request.
 import re
 
 from households.models import Household
+from tests.browser.conftest import SCREENSHOTS
 from villages.models import Township, Village
 
 SIX = ("distribution", "causes", "responsibility", "measures", "funds", "progress")
@@ -63,7 +64,7 @@ def test_village_page_six_charts_and_a3_print(browser):
     assert page.locator(".as-of").is_visible() and page.locator(".printed").is_visible()
     browser.shot("area-village-print", full_page=True)
     pdf = page.pdf(format="A3", landscape=True, prefer_css_page_size=True, print_background=True)
-    (browser.shot("area-village").parent / "area-village-wall-chart.pdf").write_bytes(pdf)
+    (SCREENSHOTS / "area-village-wall-chart.pdf").write_bytes(pdf)
     assert pdf_pages(pdf) == 1
 
 
