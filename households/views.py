@@ -13,6 +13,7 @@ from django.forms import Select
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from povertyboard.access import access_of, get_readable_or_404
 from povertyboard.history import history_of, history_of_many
@@ -73,6 +74,7 @@ def _area_of(cleaned: dict):
     return county, None, None
 
 
+@require_safe
 def household_list(request):
     """The households of the user's area, filtered (HouseholdFilter), sorted and paginated."""
     access = access_of(request.user)
@@ -157,6 +159,7 @@ def _household_history(household, members, years, measures, benefits, pairings, 
     return entries
 
 
+@require_safe
 def household_detail(request, household_id: int):
     """One household: members (IDs masked), incomes, measures, benefits, helpers, visits and history."""
     access = access_of(request.user)

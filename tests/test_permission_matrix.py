@@ -182,9 +182,7 @@ def expected(name, scenario, role, method) -> tuple[set, bool]:
         if method == "POST":
             if name == "password_change":
                 return {200}, False  # the form re-shown with its errors
-            # A POST to a read-only page writes nothing. 405 is preferred; some read pages answer it like a
-            # GET (200) — still nothing may change, and outside the user's area it stays 404.
-            return ({200, 405} if reads else {404, 405}), False
+            return {405}, False  # every read-only page is GET/HEAD only, in or out of the user's area
         if not reads:
             return {404}, False
         if name == "home":

@@ -23,6 +23,7 @@ from .models import County, ReportFigure, Township, Village
 ROWS_PER_PAGE = 100
 
 
+@require_safe
 def figures(request):
     """Every report figure beside the value recomputed from the rows, with its source sentence."""
     counties = County.objects.filter(report_figures__isnull=False).distinct()
@@ -76,6 +77,7 @@ def rows_table(rows, page_number, may_see_ids: bool = False) -> dict:
     }
 
 
+@require_safe
 def figure_rows(request, county_code: str, key: str):
     """The rows one report figure is computed from (only for a county the user may read)."""
     figure = get_readable_or_404(request.user, ReportFigure.objects.select_related("county"), "county",
