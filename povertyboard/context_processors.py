@@ -1,4 +1,4 @@
-"""Template context for every page: the signed-in user's counties and whether they are a cadre.
+"""Template context for every page: the signed-in user's counties and whether they are a cadre or a supervisor.
 
 Both are lazy: a page that never shows the navigation (the login page) makes no query for them, and a
 page that does makes one query for the counties (shared with the home view through `user_counties`).
@@ -21,8 +21,9 @@ def user_counties(request) -> list:
 def areas(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"user_counties": [], "is_cadre": False}
+        return {"user_counties": [], "is_cadre": False, "is_supervisor": False}
     return {
         "user_counties": SimpleLazyObject(lambda: user_counties(request)),
         "is_cadre": SimpleLazyObject(lambda: access_of(user).is_cadre),
+        "is_supervisor": SimpleLazyObject(lambda: access_of(user).is_supervisor),
     }

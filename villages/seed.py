@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import AssessmentPeriod, BonusItem, DutyRating, SatisfactionSurvey, Veto
+from assessments.services import score_period
 from cadres.models import (
     AnnualCommitment,
     Assignment,
@@ -686,6 +687,7 @@ class Builder:
                       level=BonusItem.Level.COUNTY, points=Decimal(2), note="演示：典型经验亮点"),
         ])
         Veto.objects.create(period=period, cadre=cadres[5], reason="演示：精准脱贫任务未达标")
+        score_period(period)  # the supervisor opens a scored and ranked period; re-scoring changes nothing
         _bulk(AnnualCommitment, [AnnualCommitment(cadre=c, year=2016, content="演示：年度帮扶承诺",
                                                   submitted_at=timezone.make_aware(datetime.datetime(2016, 1, 20)))
                                  for c in cadres])

@@ -25,10 +25,11 @@ ROWS_PER_PAGE = 100
 
 @require_safe
 def figures(request):
-    """Every report figure beside the value recomputed from the rows, with its source sentence."""
-    counties = County.objects.filter(report_figures__isnull=False).distinct()
+    """Every report figure of the user's counties beside the value recomputed from the rows, with its source."""
+    access = access_of(request.user)
+    counties = access.restrict(County.objects.filter(report_figures__isnull=False), "").distinct()
     selected = request.GET.get("county", "")
-    stored = ReportFigure.objects.all()
+    stored = access.restrict(ReportFigure.objects.all(), "county")
     if selected:
         stored = stored.filter(county__code=selected)
     results = report_figures.reconcile(stored)

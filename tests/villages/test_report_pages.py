@@ -26,8 +26,9 @@ def test_reports_page_requires_login(client, seeded):
     assert reverse("login") in response["Location"]
 
 
-def test_reports_page_shows_every_figure_with_its_source_and_status(staff_client):
-    response = staff_client.get(reverse("reports:figures"))
+def test_reports_page_shows_every_figure_with_its_source_and_status(client, seeded, django_user_model):
+    client.force_login(django_user_model.objects.get(username="prefecture"))  # both counties
+    response = client.get(reverse("reports:figures"))
     html = response.content.decode()
     assert response.status_code == 200
     for figure in ReportFigure.objects.all():
@@ -35,12 +36,16 @@ def test_reports_page_shows_every_figure_with_its_source_and_status(staff_client
         assert reverse("reports:figure_rows", args=[figure.county.code, figure.key]) in html
     assert html.count('<span class="badge text-bg-success">一致</span>') == 75
     assert "共选派第一书记19名" in html
+    html = client.get(reverse("reports:figures"), {"county": "632821"}).content.decode()
+    assert html.count('<span class="badge text-bg-success">一致</span>') == 33
 
 
-def test_reports_page_filters_by_county(staff_client):
-    html = staff_client.get(reverse("reports:figures"), {"county": "632821"}).content.decode()
+def test_reports_page_shows_only_the_users_county(staff_client):
+    html = staff_client.get(reverse("reports:figures")).content.decode()
     assert "乌兰县" in html
     assert html.count('<span class="badge text-bg-success">一致</span>') == 33
+    assert staff_client.get(reverse("reports:figures"), {"county": "632801"}).content.decode().count(
+        '<span class="badge text-bg-success">一致</span>') == 0
 
 
 def test_figure_rows_page_lists_the_rows_with_masked_ids(staff_client):
