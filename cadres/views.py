@@ -32,7 +32,7 @@ from households.models import Household, Measure
 from povertyboard.access import access_of, get_readable_or_404
 from povertyboard.history import history_of
 
-from . import services, work_selectors
+from . import selectors, services
 from .forms import AttendanceReportForm, CommitmentForm, QuarterlyReportForm
 from .models import AnnualCommitment, AttendanceReport, QuarterlyReport
 
@@ -61,13 +61,13 @@ def home(request):
     access = access_of(request.user)
     context = {"access": access}
     if access.is_cadre:
-        households = list(work_selectors.my_households(access))
+        households = list(selectors.my_households(access))
         context.update(
-            assignments=work_selectors.my_assignments(access),
+            assignments=selectors.my_assignments(access),
             households=households,
             paired_count=sum(1 for h in households if h.paired),
-            open_measures=work_selectors.open_measures(access),
-            missing=work_selectors.missing_reports(access.cadre_id),
+            open_measures=selectors.open_measures(access),
+            missing=selectors.missing_reports(access.cadre_id),
         )
     return render(request, "cadres/home.html", context)
 
@@ -233,7 +233,7 @@ def visit_create(request):
 @require_safe
 def attendance_list(request):
     access = access_of(request.user)
-    reports = work_selectors.attendance_reports_for(access)
+    reports = selectors.attendance_reports_for(access)
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
     return render(request, "cadres/attendance_list.html", {
         "page": page, "access": access, "own": access.is_cadre and not access.is_supervisor,
@@ -261,7 +261,7 @@ def attendance_create(request):
 def _readable_report(request, report_id):
     access = access_of(request.user)
     try:
-        return work_selectors.attendance_reports_for(access).get(pk=report_id)
+        return selectors.attendance_reports_for(access).get(pk=report_id)
     except (AttendanceReport.DoesNotExist, ValueError):
         raise Http404 from None
 
