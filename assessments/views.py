@@ -46,10 +46,8 @@ def scorecards(request, period_id: int):
     filterset = ScorecardFilterSet(request.GET or None, queryset=selectors.scorecards(period), period=period)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else selectors.scorecards(period)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "assessments/scorecards.html", {
-        "period": period, "filterset": filterset, "page": page, "query": query.urlencode(),
+        "period": period, "filterset": filterset, "page": page,
         "total": page.paginator.count,
     })
 

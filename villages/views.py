@@ -218,7 +218,6 @@ def area_rows(request, area_kind: str, area_ref: str, key: str):
     county = _county(area)
     label, unit = dashboards.LABELS.get(key, (None, ""))
     report = ReportFigure.objects.filter(county=county, key=key).first() if area_kind == "county" else None
-    query = urlencode(applied)
     return render(request, "villages/area_rows.html", {
         "area": area,
         "kind": area_kind,
@@ -229,7 +228,6 @@ def area_rows(request, area_kind: str, area_ref: str, key: str):
         "value": report_figures.ALL_FIGURES[key].measure(rows),
         "filters": dashboards.filter_labels(rows, applied),
         "report": report,
-        "page_query": f"{query}&" if query else "",
         **table,
         "demo": Village.objects.filter(township__county=county, is_demo=True).exists(),
     })
