@@ -18,6 +18,20 @@ class RulesForm(BootstrapMixin, forms.ModelForm):
                   "threshold_competent", "threshold_basic"]
 
 
+class PeriodForm(BootstrapMixin, forms.ModelForm):
+    """A new period of one of the user's counties, with its rules (the defaults of DESIGN.md pre-filled)."""
+
+    class Meta:
+        model = AssessmentPeriod
+        fields = ["county", "name", "kind", "start_date", "end_date", *RulesForm.Meta.fields]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, counties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = counties
+
+
 class PeriodInputForm(BootstrapMixin, forms.ModelForm):
     """An input of one period: the cadre is chosen among the period's cadres; the period is fixed."""
 

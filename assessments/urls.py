@@ -6,6 +6,8 @@ app_name = "assess"
 
 urlpatterns = [
     path("", views.periods, name="periods"),
+    path("new/", views.period_create, name="period_create"),
+    path("<int:period_id>/close/", views.close, name="close"),
     path("<int:period_id>/", views.scorecards, name="scorecards"),
     path("<int:period_id>/score/", views.score, name="score"),
     path("<int:period_id>/export.xlsx", views.export, name="export"),

@@ -17,7 +17,7 @@ from povertyboard.history import history_of
 
 from . import selectors, services
 from .filters import ScorecardFilterSet
-from .forms import INPUT_FORMS, RulesForm
+from .forms import INPUT_FORMS, PeriodForm, RulesForm
 from .models import AssessmentPeriod, BonusItem, DutyRating, SatisfactionSurvey, Veto
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,6 +38,30 @@ def periods(request):
         scored=Count("scorecards"),
     ).order_by("county__code", "-start_date")
     return render(request, "assessments/periods.html", {"periods": rows})
+
+
+def period_create(request):
+    """A supervisor opens a new assessment period (e.g. 2017年度, 2016年第三季度) in one of their counties."""
+    access = access_of(request.user)
+    require(request.user, access.is_supervisor)
+    form = PeriodForm(request.POST if request.method == "POST" else None, counties=access.counties())
+    if request.method == "POST" and form.is_valid():
+        period = form.save()
+        messages.success(request, _("考核期已创建。"))
+        return redirect("assess:scorecards", period_id=period.pk)
+    return render(request, "assessments/form.html", {"form": form, "title": _("新建考核期")},
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+def close(request, period_id: int):
+    """Close the period: its rules, inputs and scorecards are frozen from now on."""
+    period = _period(request, period_id)
+    if not period.closed:
+        period.closed = True
+        period.save(update_fields=["closed"])
+        messages.success(request, _("考核期已结束，规则、考核数据和记分卡已冻结。"))
+    return redirect("assess:scorecards", period_id=period.pk)
 
 
 @require_safe

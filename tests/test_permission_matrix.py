@@ -232,14 +232,16 @@ def expected_assessment(view, reads, role, method) -> tuple[set, bool]:
     safe_only = view in ("periods", "scorecards", "export", "sheet")
     if method == "POST" and safe_only:
         return {405}, False
-    if method == "GET" and view == "score":
+    if method == "GET" and view in ("score", "close"):
         return {405}, False
     if role not in ("supervisor", "admin"):
         return {403}, False
-    if not reads and view != "periods":
+    if not reads and view not in ("periods", "period_create"):
         return {404}, False
     if method == "GET":
         return {200}, False
+    if view == "close":
+        return {302}, True
     if view == "score":
         return {302}, False  # already scored: a re-run that changes nothing writes no history
     return {400}, False  # rules and inputs posted empty: the form re-shows its errors, nothing saved

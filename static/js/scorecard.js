@@ -1,4 +1,5 @@
-// 鉴定挂图: the monthly attendance chart, drawn from the json_script block "attendance-data".
+// 331 pages: the 鉴定挂图's monthly attendance chart (json_script "attendance-data"), the print button,
+// and a confirmation before irreversible forms (data-confirm, e.g. closing a period).
 (function () {
   "use strict";
   var source = document.getElementById("attendance-data");
@@ -25,6 +26,11 @@
     canvas.dataset.drawn = "true";
     canvas.dataset.points = String(data.present.filter(function (v) { return v !== null; }).length);
   }
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+    });
+  });
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });

@@ -309,3 +309,34 @@ def test_supervisor_enters_a_rating_and_rescoring_uses_it(client, django_user_mo
     edit = client.get(reverse("assess:input_edit", args=[period.pk, "duty", rating.pk]))
     assert edit.status_code == 200 and "修改记录" in edit.content.decode()
     assert client.get(reverse("assess:input_create", args=[period.pk, "nonsense"])).status_code == 404
+
+
+def test_supervisor_creates_a_period_in_their_county_only(client, django_user_model, period):
+    other = make_county("632821", name="乌兰县")
+    login_as(client, django_user_model, access.SUPERVISOR, period.county)
+    data = {"name": "2016年第三季度", "kind": "quarter", "start_date": "2016-07-01", "end_date": "2016-09-30",
+            "weight_attendance": 3, "weight_duty": 3, "weight_satisfaction": 4, "bonus_cap": "10",
+            "absence_deduction": "2", "required_days_per_month": 20, "basic_satisfied_factor": "0.6",
+            "threshold_excellent": "90", "threshold_competent": "75", "threshold_basic": "60"}
+    response = client.post(reverse("assess:period_create"), {**data, "county": other.pk})
+    assert response.status_code == 400 and "county" in response.context["form"].errors
+    response = client.post(reverse("assess:period_create"), {**data, "county": period.county.pk,
+                                                             "end_date": "2016-06-30"})
+    assert response.status_code == 400 and "end_date" in response.context["form"].errors
+    assert client.post(reverse("assess:period_create"), {**data, "county": period.county.pk}).status_code == 302
+    assert AssessmentPeriod.objects.filter(county=period.county, name="2016年第三季度").exists()
+    assert not AssessmentPeriod.objects.filter(county=other).exists()
+
+
+def test_closing_a_period_freezes_it(client, django_user_model, period):
+    add_cadres(period, 2)
+    score_period(period)
+    login_as(client, django_user_model, access.SUPERVISOR, period.county)
+    assert client.get(reverse("assess:close", args=[period.pk])).status_code == 405
+    assert client.post(reverse("assess:close", args=[period.pk])).status_code == 302
+    period.refresh_from_db()
+    assert period.closed
+    response = client.post(reverse("assess:score", args=[period.pk]), follow=True)
+    assert "已冻结" in response.content.decode()
+    html = client.get(reverse("assess:scorecards", args=[period.pk])).content.decode()
+    assert "结束考核期" not in html and "导出 Excel" in html
