@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from households.models import HelperStaff, Household, Measure, Pairing
 from households.selectors import pairings_in
-from povertyboard.access import Access
+from povertyboard.access import Access, active_assignment_q
 from villages.models import Village
 from villages.selectors import Area, area_q, county_of
 
@@ -74,8 +74,8 @@ def my_assignments(access: Access) -> QuerySet[Assignment]:
     """The user's current assignments (the villages they write for), with the village's counts."""
     today = timezone.localdate()
     return (
-        Assignment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today), cadre_id=access.cadre_id,
-                                  start_date__lte=today, village__in=access.writable_villages().values("pk"))
+        Assignment.objects.filter(active_assignment_q(today), cadre_id=access.cadre_id,
+                                  village__in=access.writable_villages().values("pk"))
         .select_related("village__township")
         .annotate(
             household_count=Count("village__households", distinct=True),

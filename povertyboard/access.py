@@ -88,7 +88,8 @@ class Access:
             raise PermissionDenied
 
 
-def _active_assignment_q(today: datetime.date) -> Q:
+def active_assignment_q(today: datetime.date) -> Q:
+    """Assignments current on `today` (started, not yet ended)."""
     return Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
 
 
@@ -115,7 +116,7 @@ def compute_access(user) -> Access:
     if cadre is not None and CADRE in roles:
         today = timezone.localdate()
         village_ids = frozenset(
-            Assignment.objects.filter(_active_assignment_q(today), cadre=cadre,
+            Assignment.objects.filter(active_assignment_q(today), cadre=cadre,
                                       village__township__county__in=county_ids)
             .values_list("village_id", flat=True)
         )
