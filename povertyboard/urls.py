@@ -18,4 +18,5 @@ urlpatterns = [
     path("households/", include("households.urls")),  # app_name "households": household list and pages
     path("work/", include("cadres.urls")),  # app_name "work": the cadres' forms and "my work"
     path("assessments/", include("assessments.urls")),  # app_name "assess": the 331 assessment
+    path("api/", include("povertyboard.api.urls")),  # app_name "api": /api/v1/, the schema and Swagger UI
 ]

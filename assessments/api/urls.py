@@ -1,0 +1,3 @@
+"""Routes of the assessments API: (prefix, viewset, basename), registered under /api/v1/."""
+
+ROUTES = []

@@ -1,0 +1,1 @@
+"""The households app's REST API: serializers, viewsets and the routes povertyboard/api/urls.py registers."""

@@ -1,0 +1,36 @@
+"""Pagination and ordering of every API list (named in settings.REST_FRAMEWORK, so no viewset imports here)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, filters
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pagination(PageNumberPagination):
+    """50 rows a page (?page_size= up to 200); a page that is not a number is a 400, one past the end a 404."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def paginate_queryset(self, queryset, request, view=None):
+        for name in ("page", self.page_size_query_param):
+            raw = request.query_params.get(name)
+            if raw is not None and (not raw.isdigit() or int(raw) < 1):
+                raise exceptions.ValidationError({name: [_("请输入正整数。")]})
+        return super().paginate_queryset(queryset, request, view)
+
+
+class StrictOrderingFilter(filters.OrderingFilter):
+    """?ordering= over the view's ordering_fields; an unknown field is a 400 instead of being ignored."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            fields = [param.strip() for param in params.split(",") if param.strip()]
+            valid = self.remove_invalid_fields(queryset, fields, view, request)
+            if len(valid) != len(fields):
+                bad = sorted(set(fields) - set(valid))
+                raise exceptions.ValidationError(
+                    {self.ordering_param: [_("不能按 %(fields)s 排序。") % {"fields": ", ".join(bad)}]})
+            return [*valid, "pk"]
+        return self.get_default_ordering(view)

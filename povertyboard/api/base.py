@@ -1,0 +1,63 @@
+"""The base viewset, write permission and fields every API endpoint shares."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import permissions, serializers, viewsets
+
+from households.validators import mask_resident_id
+from povertyboard.access import Access, access_of
+
+
+class WritePermission(permissions.BasePermission):
+    """Reads for every signed-in user (the queryset is already narrowed to their area); a write only when the
+    view's may_write(access) allows the action for the user's role, and may_write_object(access, obj) the
+    row. Checked before the body is read, so a refused write is a 403 whatever it carries."""
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or view.may_write(access_of(request.user))
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in permissions.SAFE_METHODS or view.may_write_object(access_of(request.user), obj)
+
+
+class ScopedMixin:
+    """Rows outside the user's counties do not exist for them (404), exactly as on the site.
+
+    county_path leads from a row of the queryset to its County ("" for County itself); the rows are
+    narrowed by povertyboard.access, the one permission layer. Writes are refused (403) unless the view
+    overrides may_write (per self.action) and may_write_object; services check the area again.
+    """
+
+    county_path: str = ""
+    permission_classes = [permissions.IsAuthenticated, WritePermission]
+
+    @property
+    def access(self) -> Access:
+        return access_of(self.request.user)
+
+    def get_queryset(self):
+        return self.access.restrict(super().get_queryset(), self.county_path)
+
+    def may_write(self, access: Access) -> bool:
+        return False
+
+    def may_write_object(self, access: Access, obj) -> bool:
+        return self.may_write(access)
+
+
+class ScopedReadOnlyViewSet(ScopedMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class ResidentIdField(serializers.CharField):
+    """A resident ID number, masked (632821********1234) for everyone but administrators, as on the site."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("help_text", _("身份证号码；非管理员只看到掩码（前 6 位与后 4 位）。"))
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        request = self.context.get("request")
+        if request is not None and access_of(request.user).may_see_resident_ids:
+            return value
+        return mask_resident_id(value)

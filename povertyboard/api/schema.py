@@ -1,0 +1,29 @@
+"""The OpenAPI schema: drf-spectacular's, with the error answers every operation can give documented."""
+
+from drf_spectacular.openapi import AutoSchema
+
+ERROR = {
+    "type": "object",
+    "additionalProperties": True,
+    "description": "{\"detail\": \"…\"} or field name → list of messages (请求参数或字段错误).",
+}
+ERRORS = {
+    "400": "Invalid body or query parameter; field-level messages",
+    "401": "Not authenticated (send a token or a session cookie)",
+    "403": "Authenticated but not allowed (role or area)",
+    "404": "Not found, or outside the user's area",
+    "409": "Conflict: the row changed since it was read, or clashes with another row",
+}
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class Schema(AutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = ["400", "401", "403", "404"] + (["409"] if self.method in WRITES else [])
+        for code in codes:
+            responses.setdefault(code, {
+                "description": ERRORS[code],
+                "content": {"application/json": {"schema": ERROR}},
+            })
+        return responses

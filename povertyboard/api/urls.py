@@ -1,0 +1,23 @@
+"""/api/v1/: every app's routes on one router, token login, and the schema with its offline Swagger UI."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import DefaultRouter
+
+from assessments.api.urls import ROUTES as ASSESSMENT_ROUTES
+from cadres.api.urls import ROUTES as CADRE_ROUTES
+from households.api.urls import ROUTES as HOUSEHOLD_ROUTES
+from villages.api.urls import ROUTES as VILLAGE_ROUTES
+
+router = DefaultRouter()
+for prefix, viewset, basename in (*VILLAGE_ROUTES, *HOUSEHOLD_ROUTES, *CADRE_ROUTES, *ASSESSMENT_ROUTES):
+    router.register(prefix, viewset, basename=basename)
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/auth/token/", ObtainAuthToken.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
