@@ -18,6 +18,13 @@ WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class Schema(AutoSchema):
+    def _get_serializer_field_meta(self, field, direction):
+        """Every field described: its help text, or else its label (the model field's Chinese verbose name)."""
+        meta = super()._get_serializer_field_meta(field, direction)
+        if "description" not in meta and getattr(field, "label", None):
+            meta["description"] = str(field.label)
+        return meta
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         codes = ["400", "401", "403", "404"] + (["409"] if self.method in WRITES else [])
