@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test deps lint check-migrations seed reconcile messages
+.PHONY: run test deps lint check-migrations seed reconcile messages fuzz
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ run: seed
 
 test: deps
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+# schemathesis against a live server, as every demo role (DATABASE_URL, or a throw-away SQLite file)
+fuzz: deps
+	.ci/fuzz-api
 
 lint: deps
 	$(VENV)/bin/ruff check .
