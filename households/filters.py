@@ -1,4 +1,4 @@
-"""The household filterset, shared by the household list page and (later) the REST API.
+"""The household filterset, shared by the household list page and the REST API, and the API's other filtersets.
 
 A plain FilterSet over Household: give it the rows the user may read (access_of(user).restrict(...)) and
 the request; the area choices (county, township, village) are limited to the user's counties, so a code
@@ -10,12 +10,25 @@ from django import forms
 from django.core.validators import EMPTY_VALUES
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from povertyboard.access import access_of
+from cadres.models import Cadre, Unit
+from povertyboard.access import access_of, active_assignment_q
 from villages.models import County, Township, Village
 
-from .models import Household, HouseholdYear, Member, Pairing, PovertyCause
+from .models import (
+    Benefit,
+    HelperStaff,
+    Household,
+    HouseholdYear,
+    Measure,
+    MeasureCategory,
+    Member,
+    Pairing,
+    PovertyCause,
+    Visit,
+)
 
 COUNTY_PATH = "village__township__county"
 
@@ -163,3 +176,103 @@ class HouseholdFilter(django_filters.FilterSet):
             return rows
         by_member = Member.objects.filter(name__icontains=value).values("household_id")
         return rows.filter(Q(head_name__icontains=value) | Q(number__icontains=value) | Q(pk__in=by_member))
+
+
+# ------------------------------------------------------------------------------------------ REST API
+# Filtersets of the API's lists that have no list page. Foreign-key choices are limited to the user's
+# counties (another county's id is a 400, never a way in); choice filters reject unknown values.
+
+ACTIVE_CHOICES = [("yes", _("进行中")), ("no", _("已结束"))]
+
+
+def _in_area(model, county_path: str):
+    """The queryset callable of a foreign-key filter: the model's rows in the requesting user's counties."""
+
+    def rows(request):
+        if request is None:
+            return model.objects.none()
+        return access_of(request.user).restrict(model.objects.all(), county_path)
+
+    return rows
+
+
+def _household_filter(field_name="household"):
+    return django_filters.ModelChoiceFilter(label=_("贫困户"), queryset=_in_area(Household, COUNTY_PATH),
+                                            field_name=field_name)
+
+
+def _village_filter(field_name):
+    return django_filters.ModelChoiceFilter(label=_("行政村（村代码）"), queryset=_villages, to_field_name="code",
+                                            field_name=field_name)
+
+
+class MemberFilter(django_filters.FilterSet):
+    household = _household_filter()
+    village = _village_filter("household__village")
+
+    class Meta:
+        model = Member
+        fields = []
+
+
+class BenefitFilter(django_filters.FilterSet):
+    household = _household_filter()
+    village = _village_filter("household__village")
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=Benefit.Kind.choices)
+    date_from = django_filters.DateFilter(label=_("日期自"), field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("日期至"), field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Benefit
+        fields = []
+
+
+class HelperStaffFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(label=_("帮扶单位"), queryset=_in_area(Unit, "county"))
+    unit_kind = django_filters.ChoiceFilter(label=_("单位类别"), choices=Unit.Kind.choices, field_name="unit__kind")
+
+    class Meta:
+        model = HelperStaff
+        fields = []
+
+
+class PairingFilter(django_filters.FilterSet):
+    household = _household_filter()
+    village = _village_filter("household__village")
+    helper = django_filters.ModelChoiceFilter(label=_("帮扶责任人"), queryset=_in_area(HelperStaff, "unit__county"))
+    active = django_filters.ChoiceFilter(label=_("结对状态（今天是否在结对期内）"), choices=ACTIVE_CHOICES,
+                                         method="filter_active")
+
+    class Meta:
+        model = Pairing
+        fields = []
+
+    def filter_active(self, rows, name, value):
+        current = active_assignment_q(timezone.localdate())  # started and not yet ended, as for assignments
+        return rows.filter(current) if value == "yes" else rows.exclude(current)
+
+
+class MeasureFilter(django_filters.FilterSet):
+    village = _village_filter("village")
+    household = _household_filter()
+    category = django_filters.ChoiceFilter(label=_("类别"), choices=MeasureCategory.choices)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Measure.Status.choices)
+    planned_from = django_filters.DateFilter(label=_("计划日期自"), field_name="planned_date", lookup_expr="gte")
+    planned_to = django_filters.DateFilter(label=_("计划日期至"), field_name="planned_date", lookup_expr="lte")
+
+    class Meta:
+        model = Measure
+        fields = []
+
+
+class VisitFilter(django_filters.FilterSet):
+    village = _village_filter("village")
+    household = _household_filter()
+    cadre = django_filters.ModelChoiceFilter(label=_("干部"), queryset=_in_area(Cadre, "county"))
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=Visit.Kind.choices)
+    date_from = django_filters.DateFilter(label=_("日期自"), field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("日期至"), field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Visit
+        fields = []
