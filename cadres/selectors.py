@@ -119,9 +119,26 @@ def missing_reports(cadre_id: int, today: datetime.date | None = None) -> dict:
     return {"year": year, "months": months, "quarters": quarters, "commitment_missing": not commitment}
 
 
-def attendance_reports_for(access: Access) -> QuerySet[AttendanceReport]:
-    """Reports the user may read: a cadre's own; county staff and supervisors those of their area's cadres."""
-    rows = AttendanceReport.objects.select_related("cadre", "cadre__county")
+def _own_or_area(access: Access, rows: QuerySet) -> QuerySet:
+    """A cadre's own reports; for county staff and supervisors those of their area's cadres."""
     if access.is_cadre and not (access.is_supervisor or access.is_county_staff):
-        return rows.filter(cadre_id=access.cadre_id).order_by("-month")
-    return access.restrict(rows, "cadre__county").order_by("-month", "cadre__name")
+        return rows.filter(cadre_id=access.cadre_id)
+    return access.restrict(rows, "cadre__county")
+
+
+def attendance_reports_for(access: Access) -> QuerySet[AttendanceReport]:
+    """Monthly attendance reports the user may read (see _own_or_area), newest month first."""
+    return _own_or_area(access, AttendanceReport.objects.select_related("cadre", "cadre__county")).order_by(
+        "-month", "cadre__name")
+
+
+def commitments_for(access: Access) -> QuerySet[AnnualCommitment]:
+    """Annual commitments the user may read, as attendance reports: a cadre's own, or their area's."""
+    return _own_or_area(access, AnnualCommitment.objects.select_related("cadre", "cadre__county")).order_by(
+        "-year", "cadre__name")
+
+
+def quarterly_reports_for(access: Access) -> QuerySet[QuarterlyReport]:
+    """Quarterly reports the user may read, as attendance reports: a cadre's own, or their area's."""
+    return _own_or_area(access, QuarterlyReport.objects.select_related("cadre", "cadre__county")).order_by(
+        "-year", "-quarter", "cadre__name")

@@ -117,10 +117,22 @@ def lock_attendance_report(*, user, report: AttendanceReport) -> AttendanceRepor
     return current
 
 
+FIRST_REPORT_YEAR = 2000
+
+
+def check_report_year(year: int) -> None:
+    """Commitments and quarterly reports are filed for 2000 up to next year (the site's pages: 404 outside)."""
+    last = timezone.localdate().year + 1
+    if not FIRST_REPORT_YEAR <= year <= last:
+        raise ValidationError({"year": _("年度须在 %(first)s 至 %(last)s 之间。") % {
+            "first": FIRST_REPORT_YEAR, "last": last}})
+
+
 @transaction.atomic
 def save_commitment(*, user, year: int, content: str) -> AnnualCommitment:
     """Create or update the user's annual commitment (年承诺) for `year`."""
     cadre = _own_cadre(user)
+    check_report_year(year)
     commitment = AnnualCommitment.objects.select_for_update().filter(cadre=cadre, year=year).first()
     commitment = commitment or AnnualCommitment(cadre=cadre, year=year)
     commitment.content = content
@@ -134,6 +146,7 @@ def save_commitment(*, user, year: int, content: str) -> AnnualCommitment:
 def save_quarterly_report(*, user, year: int, quarter: int, content: str) -> QuarterlyReport:
     """Create or update the user's quarterly report (季报告) for `year` Q`quarter`."""
     cadre = _own_cadre(user)
+    check_report_year(year)
     if not 1 <= quarter <= 4:
         raise ValidationError({"quarter": _("季度须为 1 至 4。")})
     if (year, quarter) > current_quarter():
