@@ -7,7 +7,6 @@ those of their area's cadres. A cadre files and edits their own reports (403 for
 attendance report); supervisors and administrators lock attendance reports of their area.
 """
 
-from auditlog.context import auditlog_value
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -116,21 +115,7 @@ class PromotionViewSet(ScopedReadOnlyViewSet):
     ordering = ["-date", "id"]
 
 
-class HistoryActorMixin:
-    """Names the API user as the actor of the history entries (django-auditlog) a write makes.
-
-    AuditlogMiddleware takes the actor from request.user before DRF authenticates a token, so a
-    token-authenticated write would be recorded without one; once DRF has authenticated the request the
-    user is put into the request's auditlog context."""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        context = auditlog_value.get(None)
-        if context is not None and context.get("actor") is None and request.user.is_authenticated:
-            context["actor"] = request.user
-
-
-class OwnReportMixin(HistoryActorMixin, ScopedMixin):
+class OwnReportMixin(ScopedMixin):
     """A cadre's own reports: listed by the selector of who reads them; written by the cadre themself (a cadre
     with a current assignment, as cadres.services requires). The role is checked first (403), then the row must
     be among those the user reads (404) and their own (403)."""

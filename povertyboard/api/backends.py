@@ -19,6 +19,16 @@ class Pagination(PageNumberPagination):
                 raise exceptions.ValidationError({name: [_("请输入正整数。")]})
         return super().paginate_queryset(queryset, request, view)
 
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        descriptions = {"count": "Rows matching the filters (符合条件的总行数)",
+                        "next": "URL of the next page, null on the last (下一页)",
+                        "previous": "URL of the previous page, null on the first (上一页)",
+                        "results": "The rows of this page (本页数据)"}
+        for name, text in descriptions.items():
+            paginated["properties"][name]["description"] = text
+        return paginated
+
 
 class StrictOrderingFilter(filters.OrderingFilter):
     """?ordering= over the view's ordering_fields; an unknown field is a 400 instead of being ignored."""

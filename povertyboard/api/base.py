@@ -1,5 +1,6 @@
 """The base viewset, write permission and fields every API endpoint shares."""
 
+from auditlog.context import auditlog_value
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, viewsets
 
@@ -35,6 +36,14 @@ class ScopedMixin:
     @property
     def access(self) -> Access:
         return access_of(self.request.user)
+
+    def initial(self, request, *args, **kwargs):
+        """Name the API user as the actor of the history entries a write makes. AuditlogMiddleware reads
+        request.user before DRF has authenticated a token, so its context holds no actor for token writes."""
+        super().initial(request, *args, **kwargs)
+        context = auditlog_value.get(None)
+        if context is not None and context.get("actor") is None and request.user.is_authenticated:
+            context["actor"] = request.user
 
     def get_queryset(self):
         return self.access.restrict(super().get_queryset(), self.county_path)

@@ -1,8 +1,10 @@
 """/api/v1/: every app's routes on one router, token login, and the schema with its offline Swagger UI."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import exceptions, permissions
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import api_view, permission_classes, schema
 from rest_framework.routers import DefaultRouter
 
 from assessments.api.urls import ROUTES as ASSESSMENT_ROUTES
@@ -14,10 +16,21 @@ router = DefaultRouter()
 for prefix, viewset, basename in (*VILLAGE_ROUTES, *HOUSEHOLD_ROUTES, *CADRE_ROUTES, *ASSESSMENT_ROUTES):
     router.register(prefix, viewset, basename=basename)
 
+
+
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([permissions.AllowAny])
+@schema(None)
+def not_found(request, path):
+    """Any other address under /api/: a JSON 404 (Django's HTML page is no answer for an API client)."""
+    raise exceptions.NotFound
+
+
 app_name = "api"
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/auth/token/", ObtainAuthToken.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"^(?P<path>.*)$", not_found),
 ]
