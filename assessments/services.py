@@ -1,8 +1,13 @@
-"""Scoring the 331 assessment of a period (DESIGN.md "The 331 cadre scorecard").
+"""The 331 assessment's writes: periods, scoring inputs, and scoring (DESIGN.md "The 331 cadre scorecard").
 
 `score_period` scores every cadre of a period in a fixed number of queries, whatever the number of
 cadres: it reads each kind of input once, computes in Python, upserts the scorecards in one
 statement and records the change history of the scorecards in one more.
+
+The site's forms and the API write periods and inputs through the same services (`create_period`,
+`close_period`, `save_input`, `delete_input`): each takes the acting user and lets only supervisors
+(and administrators) of the period's county write (403; 404 outside their area); the period row is
+locked, so no input slips in while the period is being closed.
 """
 
 import calendar
@@ -13,14 +18,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Assignment, AttendanceReport, Cadre
+from povertyboard.access import access_of
 
-from .models import AssessmentPeriod, BonusItem, DutyRating, Grade, SatisfactionSurvey, Scorecard, Veto
+from .models import AssessmentPeriod, BonusItem, DutyRating, Grade, PeriodInput, SatisfactionSurvey, Scorecard, Veto
 
 HUNDRED = Decimal(100)
 TWO_PLACES = Decimal("0.01")
@@ -213,6 +220,86 @@ def score_period(period: AssessmentPeriod, actor=None) -> list[Scorecard]:
     stored = list(Scorecard.objects.filter(period=period).select_related("cadre__unit").order_by("rank", "cadre"))
     _log_changes(period, before, stored, actor)
     return stored
+
+
+def _check_supervisor(user, county_id: int) -> None:
+    """Only supervisors (and administrators) write assessments, in their own counties."""
+    access = access_of(user)
+    if not access.can_read_county(county_id):
+        raise Http404
+    if not access.is_supervisor:
+        raise PermissionDenied
+
+
+def _full_clean(row) -> None:
+    """row.full_clean(), with a clash on a unique constraint (another row with the same period and cadre, or
+    county and name) reported on the constraint's last field instead of on the whole row."""
+    try:
+        row.full_clean()
+    except ValidationError as error:
+        errors = error.error_dict
+        for clash in [e for e in errors.get(NON_FIELD_ERRORS, []) if e.code == "unique_together"]:
+            errors[NON_FIELD_ERRORS].remove(clash)
+            errors.setdefault(clash.params["unique_check"][-1], []).append(clash)
+        raise ValidationError({name: messages for name, messages in errors.items() if messages}) from None
+
+
+@transaction.atomic
+def create_period(*, user, period: AssessmentPeriod) -> AssessmentPeriod:
+    """Open a new (unsaved) period with its rules in one of the user's counties."""
+    _check_supervisor(user, period.county_id)
+    _full_clean(period)
+    period.save()
+    return period
+
+
+@transaction.atomic
+def close_period(*, user, period: AssessmentPeriod) -> AssessmentPeriod:
+    """Close the period: its rules, inputs and scorecards are frozen from now on. Closing it again is a no-op."""
+    period = AssessmentPeriod.objects.select_for_update().select_related("county").get(pk=period.pk)
+    _check_supervisor(user, period.county_id)
+    if not period.closed:
+        period.closed = True
+        period.save(update_fields=["closed"])
+    return period
+
+
+def _locked_period(user, row: PeriodInput) -> AssessmentPeriod:
+    period = AssessmentPeriod.objects.select_for_update().get(pk=row.period_id)
+    _check_supervisor(user, period.county_id)
+    return period
+
+
+@transaction.atomic
+def save_input(*, user, row: PeriodInput) -> PeriodInput:
+    """Store a new or changed scoring input (履职评分, 满意度测评, 加分项, 一票否决) of an open period.
+
+    The cadre must be one of the period's (`cadres_of`); values, the closed period and a second row where
+    one is allowed are refused with the model's messages. A duty rating records the user as its rater.
+    """
+    row.period = _locked_period(user, row)
+    row.clean()  # a closed period refuses the input whatever its values
+    errors = {}
+    if row.cadre_id is not None and not cadres_of(row.period).filter(pk=row.cadre_id).exists():
+        errors["cadre"] = [_("只能选择本考核期内在本县驻村的干部。")]
+    if isinstance(row, DutyRating):
+        row.rater = user
+    try:
+        _full_clean(row)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def delete_input(*, user, row: PeriodInput) -> None:
+    """Delete a scoring input of an open period."""
+    row.period = _locked_period(user, row)
+    row.clean()  # refuses a closed period
+    row.delete()
 
 
 def _display_width(value) -> int:

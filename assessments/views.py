@@ -46,9 +46,13 @@ def period_create(request):
     require(request.user, access.is_supervisor)
     form = PeriodForm(request.POST if request.method == "POST" else None, counties=access.counties())
     if request.method == "POST" and form.is_valid():
-        period = form.save()
-        messages.success(request, _("考核期已创建。"))
-        return redirect("assess:scorecards", period_id=period.pk)
+        try:
+            period = services.create_period(user=request.user, period=form.save(commit=False))
+        except ValidationError as error:  # e.g. the same name saved by someone else meanwhile
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("考核期已创建。"))
+            return redirect("assess:scorecards", period_id=period.pk)
     return render(request, "assessments/form.html", {"form": form, "title": _("新建考核期")},
                   status=400 if form.errors else 200)
 
@@ -58,8 +62,7 @@ def close(request, period_id: int):
     """Close the period: its rules, inputs and scorecards are frozen from now on."""
     period = _period(request, period_id)
     if not period.closed:
-        period.closed = True
-        period.save(update_fields=["closed"])
+        services.close_period(user=request.user, period=period)
         messages.success(request, _("考核期已结束，规则、考核数据和记分卡已冻结。"))
     return redirect("assess:scorecards", period_id=period.pk)
 
@@ -150,12 +153,13 @@ def input_form(request, period_id: int, kind: str, input_id: int | None = None):
         instance = get_object_or_404(form_class._meta.model, pk=input_id, period=period)
     form = form_class(request.POST if request.method == "POST" else None, period=period, instance=instance)
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        if kind == "duty":
-            saved.rater = request.user
-        saved.save()
-        messages.success(request, _("%(title)s已保存；请重新计算记分卡。") % {"title": title})
-        return redirect("assess:sheet", period_id=period.pk, cadre_id=saved.cadre_id)
+        try:
+            saved = services.save_input(user=request.user, row=form.save(commit=False))
+        except ValidationError as error:  # e.g. the period was closed meanwhile
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(title)s已保存；请重新计算记分卡。") % {"title": title})
+            return redirect("assess:sheet", period_id=period.pk, cadre_id=saved.cadre_id)
     return render(request, "assessments/form.html", {
         "period": period, "form": form, "title": title, "readonly": period.closed,
         "history": history_of(instance)[:20] if instance else None,
