@@ -1,12 +1,17 @@
-"""The scorecard filterset, shared by the scorecard list page and (later) the API."""
+"""Filtersets of the 331 assessment: the scorecard filterset, shared by the scorecard list page and the API, and
+the API's filters of periods and their inputs."""
 
 import django_filters
+from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
-from cadres.models import Unit
+from cadres.models import Cadre, Unit
+from povertyboard.access import access_of
 from villages.models import Village
 
-from .models import Grade, Scorecard
+from .models import AssessmentPeriod, Grade, Scorecard
 
 
 class ScorecardFilterSet(django_filters.FilterSet):
@@ -14,7 +19,10 @@ class ScorecardFilterSet(django_filters.FilterSet):
 
     unit = django_filters.ModelChoiceFilter(field_name="cadre__unit", queryset=Unit.objects.none(),
                                             label=_("派出单位"), empty_label=_("全部"))
-    village = django_filters.ChoiceFilter(field_name="village_code", label=_("行政村"), empty_label=_("全部"))
+    # The choices (the period's villages) are set per period below; the schema can only say "a village code".
+    village = extend_schema_field({"type": "string", "description": "行政村代码（本考核期所在县有驻村干部的村）"})(
+        django_filters.ChoiceFilter(field_name="village_code", label=_("行政村"), empty_label=_("全部"))
+    )
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("等次"), empty_label=_("全部"))
     incomplete = django_filters.BooleanFilter(label=_("数据不全"))
     sort = django_filters.OrderingFilter(
@@ -39,3 +47,46 @@ class ScorecardFilterSet(django_filters.FilterSet):
                 Village.objects.filter(township__county=period.county_id, assignments__isnull=False)
                 .distinct().order_by("code").values_list("code", "name")
             )
+
+
+def _readable_counties(request):
+    return access_of(request.user).counties()
+
+
+def _readable_periods(request):
+    return access_of(request.user).restrict(AssessmentPeriod.objects.all(), "county")
+
+
+def _readable_cadres(request):
+    return access_of(request.user).restrict(Cadre.objects.all(), "county")
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class PeriodFilterSet(django_filters.FilterSet):
+    """The API's filters of assessment periods, limited to the user's counties."""
+
+    county = django_filters.ModelChoiceFilter(queryset=_readable_counties, to_field_name="code",
+                                              label=_("县（市）的行政区划代码"))
+    kind = django_filters.ChoiceFilter(choices=AssessmentPeriod.Kind.choices, label=_("类别"))
+    year = extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2100,
+                                "description": "考核期所涉及的年份（开始至结束之间）"})(
+        YearFilter(method="filter_year", min_value=1900, max_value=2100, label=_("考核期所涉年份"))
+    )
+    closed = django_filters.BooleanFilter(label=_("已结束"))
+
+    class Meta:
+        model = AssessmentPeriod
+        fields = ["county", "kind", "year", "closed"]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(Q(start_date__year__lte=value) & Q(end_date__year__gte=value))
+
+
+class PeriodInputFilterSet(django_filters.FilterSet):
+    """The API's filters of scoring inputs (any of the four kinds): period and cadre, in the user's counties."""
+
+    period = django_filters.ModelChoiceFilter(queryset=_readable_periods, label=_("考核期"))
+    cadre = django_filters.ModelChoiceFilter(queryset=_readable_cadres, label=_("干部"))
