@@ -1,15 +1,15 @@
-"""Viewsets of the 331 assessment API. Everyone reads the assessments of their counties; supervisors (and
-administrators) of the period's county create and close periods, score them and write their inputs."""
+"""Viewsets of the 331 assessment API. As on the site, only supervisors (and administrators) read and write
+them: in their counties they create and close periods, score them and write their inputs."""
 
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, filters, mixins, viewsets
+from rest_framework import exceptions, filters, mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from povertyboard.access import Access
-from povertyboard.api.base import ScopedMixin
+from povertyboard.access import Access, access_of
+from povertyboard.api.base import ScopedMixin, WritePermission, offers
 
 from .. import selectors, services
 from ..filters import PeriodFilterSet, PeriodInputFilterSet, ScorecardFilterSet
@@ -17,16 +17,22 @@ from ..models import AssessmentPeriod, BonusItem, DutyRating, SatisfactionSurvey
 from . import serializers
 
 
-class SupervisorWrites:
-    """The actions in `write_actions` for supervisors and administrators (the rows are already narrowed to the
-    user's counties). A method the endpoint does not have is let through, so that it is a 405 for everyone."""
+class SupervisorsOnly(permissions.BasePermission):
+    """The 331 assessment is the supervisors' work: as on the site, other roles are refused (403), reads too."""
 
+    def has_permission(self, request, view):
+        return not offers(view, request) or access_of(request.user).is_supervisor
+
+
+class SupervisorWrites:
+    """Supervisors and administrators read, and write the actions in `write_actions`; the rows are already
+    narrowed to the user's counties."""
+
+    permission_classes = [permissions.IsAuthenticated, SupervisorsOnly, WritePermission]
     write_actions = ()
 
     def may_write(self, access: Access) -> bool:
-        if self.action is None or self.request.method.lower() not in self.http_method_names:
-            return True
-        return self.action in self.write_actions and access.is_supervisor
+        return self.action in self.write_actions
 
 
 class PeriodViewSet(SupervisorWrites, ScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -8,14 +8,19 @@ from households.validators import mask_resident_id
 from povertyboard.access import Access, access_of
 
 
+def offers(view, request) -> bool:
+    """Whether the view offers the request's method (else DRF answers 405, for every role alike)."""
+    return getattr(view, "action", "") is not None and request.method.lower() in view.http_method_names
+
+
 class WritePermission(permissions.BasePermission):
     """Reads for every signed-in user (the queryset is already narrowed to their area); a write only when the
     view's may_write(access) allows the action for the user's role, and may_write_object(access, obj) the
     row. Checked before the body is read, so a refused write is a 403 whatever it carries."""
 
     def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS or getattr(view, "action", "") is None:
-            return True  # no action: the method is not offered here, and the handler answers 405
+        if request.method in permissions.SAFE_METHODS or not offers(view, request):
+            return True  # the handler answers 405
         return view.may_write(access_of(request.user))
 
     def has_object_permission(self, request, view, obj):

@@ -1,10 +1,12 @@
 """Errors as the API answers them: 400 with field errors, 409 for a lost race, never a 500 for bad input."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -24,9 +26,16 @@ def exception_handler(error, context):
     database cannot hold (DataError) 400 rather than a server error.
     """
     if isinstance(error, DjangoValidationError):
-        error = exceptions.ValidationError(as_serializer_error(error))
+        detail = as_serializer_error(error)
+        if NON_FIELD_ERRORS in detail:
+            detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+        error = exceptions.ValidationError(detail)
     elif isinstance(error, IntegrityError):
         error = Conflict(_("与已有数据冲突（唯一性或取值约束）。"))
     elif isinstance(error, DataError | OverflowError):
         error = exceptions.ValidationError({"detail": [_("数值超出允许范围。")]})
-    return drf_exception_handler(error, context)
+    response = drf_exception_handler(error, context)
+    if response is not None and isinstance(response.data, list):
+        # a bare list of messages (e.g. from a filter backend) still answers with an object
+        response.data = {api_settings.NON_FIELD_ERRORS_KEY: response.data}
+    return response

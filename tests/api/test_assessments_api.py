@@ -167,19 +167,26 @@ def test_create_period_add_inputs_score_filter_close(world, api, client):
     assert client.post(url("assessment-periods", period.pk, action="close")).data["closed"] is True
 
 
-def test_readers_of_the_county_read_everything_of_it(world, api, period):
+def test_supervisors_read_everything_of_their_county_and_other_roles_nothing(world, api, period):
+    """As on the site (assessments pages are the supervisors'), cadres and county staff get 403, reads too."""
     make_duty_rating(period, world.cadre)
     make_survey(period, world.cadre)
     make_bonus_item(period, world.cadre)
     make_veto(period, world.teammate)
     score_period(period)
-    for user in (world.staff, world.cadre_user, world.supervisor):
+    client = api(world.supervisor)
+    assert client.get(list_url("assessment-periods")).data["count"] == 1
+    assert client.get(url("assessment-periods", period.pk)).status_code == 200
+    assert client.get(list_url("scorecards"), {"period": period.pk}).data["count"] == 3
+    for basename in ("duty-ratings", "surveys", "bonus-items", "vetoes"):
+        assert client.get(list_url(basename)).data["count"] == 1, basename
+    for user in (world.staff, world.cadre_user):
         client = api(user)
-        assert client.get(list_url("assessment-periods")).data["count"] == 1
-        assert client.get(url("assessment-periods", period.pk)).status_code == 200
-        assert client.get(list_url("scorecards"), {"period": period.pk}).data["count"] == 3
+        assert client.get(list_url("assessment-periods")).status_code == 403
+        assert client.get(url("assessment-periods", period.pk)).status_code == 403
+        assert client.get(list_url("scorecards"), {"period": period.pk}).status_code == 403
         for basename in ("duty-ratings", "surveys", "bonus-items", "vetoes"):
-            assert client.get(list_url(basename)).data["count"] == 1, (user, basename)
+            assert client.get(list_url(basename)).status_code == 403, (user, basename)
 
 
 # ------------------------------------------------------------------ who may write

@@ -7,7 +7,8 @@ users work in ("own") and of another county ("foreign"). The world is two copies
 Expected outcomes:
 - anonymous → 401 for everything, offered or not;
 - a method the route does not offer → 405;
-- a read of a row outside the user's area → 404; a list never holds such a row;
+- a read of a row outside the user's area → 404; a list never holds such a row; a role that does not read
+  the resource at all (READERS) → 403;
 - a write by a role that may not make it → 403 (before the body is read), nothing written;
 - a write by a writer on another county's row → 404, nothing written;
 - a write by a writer in their area with an empty body → not refused (a 400 with field errors, or done).
@@ -45,6 +46,9 @@ WRITERS = {
               "destroy": {"supervisor", "admin"}}
        for kind in ("duty-ratings", "surveys", "bonus-items", "vetoes")},
 }
+# basename → the only roles that read it (as on the site: the 331 assessment is the supervisors'); others 403
+ASSESSMENTS = ("assessment-periods", "scorecards", "duty-ratings", "surveys", "bonus-items", "vetoes")
+READERS = {basename: {"supervisor", "admin"} for basename in ASSESSMENTS}
 # URL kwargs other than the lookup, filled per route
 EXTRA_KWARGS = {"chart_id": "distribution"}
 
@@ -170,6 +174,8 @@ def expected(name, method, scenario, role) -> set:
     action = actions.get(method)
     if action is None:
         return {405}
+    if role not in READERS.get(BASENAMES[name], {role}):
+        return {403}
     reads = scenario == "list" or scenario in ROLE_COUNTIES[role]
     if method == "GET":
         return {200} if reads else {404}
