@@ -1,5 +1,6 @@
 """The 建档立卡 registry: households, members, incomes, measures, benefits, pairings and visits."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from povertyboard.db import DateDigits, money, non_negative
 
-from .validators import SEX_FEMALE, SEX_MALE, parse_resident_id, validate_resident_id
+from .validators import SEX_FEMALE, SEX_MALE, mask_resident_id, parse_resident_id, validate_resident_id
 
 
 class PovertyCause(models.TextChoices):
@@ -471,3 +472,58 @@ class Visit(models.Model):
             raise ValidationError({"household": _("该贫困户不属于所选行政村。")})
         if not self.cadre_id and not self.helper_id:
             raise ValidationError(_("请填写走访的干部或帮扶责任人。"))
+
+
+def mask_id_list(value: str) -> str:
+    """A comma-separated list of resident IDs, each masked (for the history of CrossCheckFlag.matched_ids)."""
+    return ",".join(mask_resident_id(part.strip()) for part in (value or "").split(",") if part.strip())
+
+
+class CrossCheckFlag(models.Model):
+    """精准识别: a household whose member is on another department's list (vehicle owners, public servants…).
+
+    Loading a department's list of resident IDs (households.imports.run_crosscheck) flags every household of
+    the user's area with a matching member; county staff review each flag and record their decision.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待核查")
+        CLEARED = "cleared", _("已排除")  # reviewed: the match does not put the registration in doubt
+        CONFIRMED = "confirmed", _("已确认")  # reviewed: the household does not qualify as registered
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="crosscheck_flags",
+                                  verbose_name=_("贫困户"))
+    source = models.CharField(_("来源部门"), max_length=50, help_text=_("如：车管所、房管局、公安局、农牧局、银行。"))
+    label = models.CharField(_("名单类别"), max_length=100, help_text=_("如：车辆所有人、商品房所有人、财政供养人员。"))
+    list_date = models.DateField(_("名单日期"))
+    # The matching members' resident IDs, comma-separated, as the department's list gave them (the evidence);
+    # shown masked to everyone but administrators.
+    matched_ids = models.TextField(_("匹配的身份证号码"))
+    status = models.CharField(_("核查状态"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("比对时间"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("导入人"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("核查人"))
+    decided_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    decision_note = models.CharField(_("核查说明"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("比对疑点")
+        verbose_name_plural = _("比对疑点")
+        ordering = ["-list_date", "household__village__code", "household__number", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "source", "label", "list_date"],
+                                    name="crosscheck_flag_once_per_list"),
+            models.CheckConstraint(
+                condition=Q(status="open") | (Q(decided_at__isnull=False) & ~Q(decision_note="")),
+                name="crosscheck_decision_recorded",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household} · {self.source} {self.label}"
+
+    @property
+    def matched_id_list(self) -> list[str]:
+        return [part for part in self.matched_ids.split(",") if part]

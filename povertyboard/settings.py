@@ -184,6 +184,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "households.Benefit",
     "households.Pairing",
     "households.Visit",
+    {"model": "households.CrossCheckFlag", "mask_fields": ["matched_ids"],
+     "mask_callable": "households.models.mask_id_list"},
     "villages.FundSource",
     "villages.FundAllocation",
     "villages.GateTransition",
