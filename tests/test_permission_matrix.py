@@ -19,7 +19,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-NAMESPACES = ("areas", "households", "work", "reports", "assess")
+NAMESPACES = ("areas", "households", "work", "reports", "assess", "imports")
 SITE_PAGES = ("home", "password_change")
 ROLES = ("anonymous", "staff", "golmud", "prefecture", "cadre", "supervisor", "admin")
 GOLMUD, WULAN = "632801", "632821"
@@ -30,8 +30,8 @@ ROLE_COUNTIES = {
 SCENARIO_COUNTY = {"own": GOLMUD, "neighbour": GOLMUD, "foreign": WULAN}
 # kwargs that name something in an area; a pattern with one of them is checked in every scenario
 SCOPED = {"county_code", "township_id", "village_code", "household_id", "measure_id", "report_id", "area_ref",
-          "period_id", "cadre_id", "input_id"}
-KWARGS = SCOPED | {"year", "quarter", "key", "area_kind", "kind"}
+          "period_id", "cadre_id", "input_id", "flag_id"}
+KWARGS = SCOPED | {"year", "quarter", "key", "area_kind", "kind", "import_kind"}
 
 
 # ------------------------------------------------------------------------------------------ URLconf walk
@@ -100,7 +100,7 @@ def targets(django_db_setup, django_db_blocker):
 
 def build_targets() -> dict:
     from cadres.models import Assignment, AttendanceReport, Cadre
-    from households.models import Household, Measure
+    from households.models import CrossCheckFlag, Household, Measure
     from villages.models import ReportFigure, Village
 
     cadre = Cadre.objects.get(user__username="cadre")
@@ -131,6 +131,10 @@ def build_targets() -> dict:
         ReportFigure.objects.filter(county__code=WULAN).values_list("key", flat=True))
     key = sorted(keys)[0]
     periods = assessment_targets(cadre, foreign_cadre)
+    flags = {scenario: CrossCheckFlag.objects.create(
+        household=household, source="车管所", label="车辆所有人", list_date=datetime.date(2016, 6, 30),
+        matched_ids=household.members.values_list("id_number", flat=True).first() or "")
+        for scenario, household in households.items()}
     values = {}
     for scenario in ("own", "neighbour", "foreign"):
         village = villages[scenario]
@@ -139,6 +143,7 @@ def build_targets() -> dict:
             "village_code": village.code, "household_id": households[scenario].pk,
             "measure_id": measures[scenario].pk, "report_id": reports[scenario].pk, "year": 2016, "quarter": 1,
             "key": key, "area_kind": "village", "area_ref": village.code,
+            "import_kind": "households", "flag_id": flags[scenario].pk,
             **periods[SCENARIO_COUNTY[scenario]],
         }
     values["any"] = values["own"]
@@ -178,6 +183,8 @@ def expected(name, scenario, role, method) -> tuple[set, bool]:
     reads = in_area(role, scenario)
     if name.startswith("assess:"):
         return expected_assessment(name.split(":")[1], reads, role, method)
+    if name.startswith("imports:"):
+        return expected_import(name.split(":")[1], reads, role, method)
     if not name.startswith("work:"):
         if method == "POST":
             if name == "password_change":
@@ -247,6 +254,23 @@ def expected_assessment(view, reads, role, method) -> tuple[set, bool]:
     return {400}, False  # rules and inputs posted empty: the form re-shows its errors, nothing saved
 
 
+def expected_import(view, reads, role, method) -> tuple[set, bool]:
+    """County staff and administrators only (403 for cadres and supervisors); a flag outside the area is 404."""
+    if method == "POST" and view in ("index", "template", "flags"):
+        return {405}, False
+    if method == "GET" and view in ("confirm", "crosscheck_confirm"):
+        return {405}, False
+    if role not in ("staff", "golmud", "prefecture", "admin"):
+        return {403}, False
+    if view == "flag" and not reads:
+        return {404}, False
+    if method == "GET":
+        return {200}, False
+    if view in ("confirm", "crosscheck_confirm"):
+        return {302}, False  # no stored upload to confirm: back to the upload form with a message
+    return {400}, False  # an upload or decision posted empty: the form re-shows its errors, nothing saved
+
+
 def post_data(name, scenario, t) -> dict:
     today = timezone.localdate().isoformat()
     measure = t["measures"].get(scenario)
@@ -275,7 +299,7 @@ def post_data(name, scenario, t) -> dict:
 def fingerprint():
     from assessments.models import AssessmentPeriod, BonusItem, DutyRating, SatisfactionSurvey, Scorecard, Veto
     from cadres.models import AnnualCommitment, AttendanceReport, QuarterlyReport
-    from households.models import Household, Measure, Visit
+    from households.models import CrossCheckFlag, Household, Measure, Visit
     from villages.models import FundAllocation
 
     models = (LogEntry, Measure, Visit, AttendanceReport, AnnualCommitment, QuarterlyReport, Household,
@@ -283,6 +307,7 @@ def fingerprint():
     return {m.__name__: m.objects.count() for m in models} | {
         "locked": AttendanceReport.objects.filter(locked=True).count(),
         "planned": Measure.objects.filter(status="planned").count(),
+        "open flags": CrossCheckFlag.objects.filter(status="open").count(),
         "rules": list(AssessmentPeriod.objects.order_by("pk").values_list("weight_attendance", "bonus_cap", "closed")),
     }
 

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import import_views as views
+
+app_name = "imports"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("crosscheck/", views.crosscheck, name="crosscheck"),
+    path("crosscheck/confirm/", views.crosscheck_confirm, name="crosscheck_confirm"),
+    path("flags/", views.flags, name="flags"),
+    path("flags/<int:flag_id>/", views.flag, name="flag"),
+    path("<slug:import_kind>/template/", views.template, name="template"),
+    path("<slug:import_kind>/", views.upload, name="upload"),
+    path("<slug:import_kind>/confirm/", views.confirm, name="confirm"),
+]
