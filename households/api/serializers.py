@@ -18,7 +18,19 @@ from villages.models import Village
 
 from .. import services
 from ..filters import FLAG_CHOICES, FLAGS
-from ..models import Benefit, HelperStaff, Household, HouseholdYear, Measure, MeasureCategory, Member, Pairing, Visit
+from ..models import (
+    Aspiration,
+    Benefit,
+    HelperStaff,
+    Household,
+    HouseholdYear,
+    Measure,
+    MeasureCategory,
+    Member,
+    Pairing,
+    PovertyCause,
+    Visit,
+)
 
 MAX_VERSION = 2_147_483_647  # the largest value every supported database holds in the version column
 VILLAGE_CODE = _("行政村的村代码。")
@@ -43,6 +55,9 @@ class HouseholdSerializer(serializers.ModelSerializer):
     village_name = _village_name()
     township_name = serializers.CharField(source="village.township.name", read_only=True,
                                           help_text=_("乡镇（街道）名称。"))
+    # Declared because read_only_fields would drop allow_blank, and the schema would then refuse "".
+    secondary_cause = serializers.ChoiceField(choices=PovertyCause.choices, allow_blank=True, read_only=True,
+                                              help_text=_("次要致贫原因；无则为空字符串。"))
     flags = serializers.SerializerMethodField(help_text=_("户属性：低保户、五保户、危房户、易地搬迁户。"))
     member_count = serializers.IntegerField(read_only=True, help_text=_("家庭人口数。"))
     helper_count = serializers.IntegerField(read_only=True, help_text=_("结对帮扶责任人数（结对记录数）。"))
@@ -84,6 +99,8 @@ class HouseholdYearSerializer(serializers.ModelSerializer):
 class HouseholdDetailSerializer(HouseholdSerializer):
     """One household: the list row plus its aspiration, members (IDs masked) and incomes by year."""
 
+    aspiration = serializers.ChoiceField(choices=Aspiration.choices, allow_blank=True, read_only=True,
+                                         help_text=_("脱贫意愿；未填写时为空字符串。"))
     members = HouseholdMemberSerializer(many=True, read_only=True, help_text=_("家庭成员。"))
     years = HouseholdYearSerializer(many=True, read_only=True, help_text=_("各年度人均纯收入与家庭资产。"))
 
