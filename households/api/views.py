@@ -6,10 +6,6 @@ villages of their current assignments, an administrator anywhere; the services c
 field errors (400) and StaleMeasure, answered here with a 409 carrying the measure as it is now.
 """
 
-import contextvars
-
-from auditlog.context import set_actor
-from auditlog.middleware import AuditlogMiddleware
 from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
@@ -36,23 +32,6 @@ from ..models import Benefit, HelperStaff, Household, HouseholdYear, Measure, Me
 from . import serializers as s
 
 VIA_HOUSEHOLD = f"household__{COUNTY_PATH}"
-
-
-def write_as(request, service, **kwargs):
-    """Call a write service as the request's user, recorded as the actor of the history (auditlog) entries.
-
-    AuditlogMiddleware runs before DRF authenticates a token, so it knows no actor for API requests. The
-    service runs in a copy of the context so that set_actor's state does not replace the middleware's
-    (which would leave the middleware's signal receiver connected after the request).
-    """
-
-    def run():
-        request_ = request._request
-        with set_actor(request.user, remote_addr=AuditlogMiddleware._get_remote_addr(request_),
-                       remote_port=AuditlogMiddleware._get_remote_port(request_)):
-            return service(user=request.user, **kwargs)
-
-    return contextvars.copy_context().run(run)
 
 
 class ServiceWriteViewSet(ScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -167,7 +146,7 @@ class MeasureViewSet(ServiceWriteViewSet):
 
     def _versioned(self, service, measure, **fields):
         try:
-            return write_as(self.request, service, measure=measure, **fields)
+            return service(user=self.request.user, measure=measure, **fields)
         except services.StaleMeasure as stale:
             conflict = Conflict()
             conflict.detail = {"detail": conflict.detail, "current": self.get_serializer(stale.current).data}
@@ -176,7 +155,7 @@ class MeasureViewSet(ServiceWriteViewSet):
     @extend_schema(request=s.MeasureCreateSerializer, responses={201: s.MeasureSerializer})
     def create(self, request):
         data = self.valid_input(s.MeasureCreateSerializer)
-        return self.answer(write_as(request, services.create_measure, **data), status.HTTP_201_CREATED)
+        return self.answer(services.create_measure(user=request.user, **data), status.HTTP_201_CREATED)
 
     @extend_schema(request=s.MeasureUpdateSerializer, responses=MEASURE_ANSWERS)
     def partial_update(self, request, pk=None):
@@ -220,4 +199,4 @@ class VisitViewSet(ServiceWriteViewSet):
     @extend_schema(request=s.VisitCreateSerializer, responses={201: s.VisitSerializer})
     def create(self, request):
         data = self.valid_input(s.VisitCreateSerializer)
-        return self.answer(write_as(request, services.log_visit, **data), status.HTTP_201_CREATED)
+        return self.answer(services.log_visit(user=request.user, **data), status.HTTP_201_CREATED)

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
-from django.db.models.signals import pre_save
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
@@ -496,16 +495,6 @@ def test_visits_are_logged_by_cadres_only_and_read_in_the_area(world, api, admin
     assert ids(client.get(url("visits"), {"date_from": "2017-01-01"})) == []
     errors(client.get(url("visits"), {"kind": "party"}), "kind")
     assert client.get(url("visits", own.pk)).json()["village"] == world.mine.code
-
-
-def test_recording_the_actor_leaves_no_history_receiver_connected(world, api):
-    """write_as runs set_actor in a copy of the context: the middleware's own receiver is still disconnected."""
-    assert not pre_save.has_listeners(LogEntry)
-    response = api(world.cadre_user).post(url("measures"), {
-        "village": world.mine.code, "category": "water", "title": "人饮工程", "planned_date": "2016-06-01"},
-        format="json")
-    assert response.status_code == 201
-    assert not pre_save.has_listeners(LogEntry)
 
 
 def test_the_schema_admits_the_blank_choices_the_rows_carry():
