@@ -25,6 +25,13 @@ class Schema(AutoSchema):
             meta["description"] = str(field.label)
         return meta
 
+    def _get_filter_parameters(self):
+        parameters = super()._get_filter_parameters()
+        for parameter in parameters:
+            if parameter.get("in") == "query":
+                parameter["allowEmptyValue"] = True  # django-filter, ordering and search ignore an empty value
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         codes = ["400", "401", "403", "404"] + (["409"] if self.method in WRITES else [])
