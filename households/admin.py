@@ -2,14 +2,26 @@
 
 Only administrators use the admin, so resident ID numbers are shown whole here; every other page,
 the API and the exports mask them. Changelists select related rows up front (fixed query count).
+Households, members, measures and pairings import and export through the same resources as the staff
+import pages (households.resources): the same columns, natural keys and row checks; the uploaded file is
+refused by the same file checks (households.imports.check_file) before any row is read.
 """
 
+import tempfile
+from pathlib import Path
+
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
 
+from .imports import MAX_UPLOAD_BYTES, FileRefused, check_file
 from .models import (
     Benefit,
+    CrossCheckFlag,
     HelperStaff,
     Household,
     HouseholdYear,
@@ -19,6 +31,7 @@ from .models import (
     StatusChange,
     Visit,
 )
+from .resources import HouseholdResource, MeasureResource, MemberResource, PairingResource
 
 COUNTY_FILTER = "village__township__county"
 TOWNSHIP_FILTER = "village__township"
@@ -30,6 +43,41 @@ HOUSEHOLD_FLAGS = (
     ("has_dangerous_house", _("危房")),
     ("is_relocated", _("易地搬迁")),
 )
+
+
+class CheckedImportForm(ImportForm):
+    """The admin's import form refuses what the staff pages refuse: not a spreadsheet, corrupt, empty, too large."""
+
+    def clean_import_file(self):
+        uploaded = self.cleaned_data["import_file"]
+        try:
+            if uploaded.size > MAX_UPLOAD_BYTES:
+                raise FileRefused(_("文件超过上限 %(max)s MB。请分成几个文件导入。") % {
+                    "max": MAX_UPLOAD_BYTES // 1024 // 1024})
+            with tempfile.NamedTemporaryFile() as copy:
+                for chunk in uploaded.chunks():
+                    copy.write(chunk)
+                copy.flush()
+                check_file(Path(copy.name), uploaded.name)
+        except FileRefused as exc:
+            raise forms.ValidationError(exc.message) from None
+        uploaded.seek(0)
+        return uploaded
+
+
+class RegistryImportExportAdmin(ImportExportModelAdmin):
+    """Import and export (.xlsx, .csv) through the registry's resources, as the acting user."""
+
+    import_form_class = CheckedImportForm
+    import_formats = [XLSX, CSV]
+    export_formats = [XLSX, CSV]
+    skip_admin_log = True  # django-auditlog already records every imported change
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}
 
 
 class MemberInline(admin.TabularInline):
@@ -55,7 +103,8 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(RegistryImportExportAdmin):
+    resource_classes = [HouseholdResource]
     list_display = (
         "number", "head_name", "village", "group_no", "status", "primary_cause", "flags", "member_count",
         "identified_year", "exit_year", "is_demo",
@@ -113,7 +162,8 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(RegistryImportExportAdmin):
+    resource_classes = [MemberResource]
     list_display = (
         "name", "id_number", "household", "household__village", "relation", "sex", "birth_date",
         "education", "health", "labour", "is_student",
@@ -134,7 +184,8 @@ class MemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(RegistryImportExportAdmin):
+    resource_classes = [MeasureResource]
     list_display = (
         "title", "category", "status", "village", "household", "responsible", "planned_date",
         "implemented_date", "amount",
@@ -178,7 +229,8 @@ class HelperStaffAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pairing)
-class PairingAdmin(admin.ModelAdmin):
+class PairingAdmin(RegistryImportExportAdmin):
+    resource_classes = [PairingResource]
     list_display = ("household", "household__village", "helper", "start_date", "end_date")
     list_filter = (HOUSEHOLD_COUNTY_FILTER, "helper__unit__kind", ("end_date", admin.EmptyFieldListFilter))
     search_fields = ("household__number", "household__head_name", "helper__name", "helper__unit__name")
@@ -199,3 +251,18 @@ class VisitAdmin(admin.ModelAdmin):
     autocomplete_fields = ("village", "household", "cadre", "helper")
     date_hierarchy = "date"
     ordering = ("-date", "id")
+
+
+@admin.register(CrossCheckFlag)
+class CrossCheckFlagAdmin(admin.ModelAdmin):
+    list_display = ("household", "household__village", "source", "label", "list_date", "status", "decided_by",
+                    "decided_at")
+    list_filter = ("status", "source", "label", "list_date", HOUSEHOLD_COUNTY_FILTER)
+    search_fields = ("household__number", "household__head_name", "source", "label", "matched_ids",
+                     "decision_note")
+    list_select_related = ("household__village", "decided_by")
+    autocomplete_fields = ("household",)
+    # A flag is decided on the staff page (imports:flag), which records who decided and when.
+    readonly_fields = ("status", "decision_note", "created_at", "created_by", "decided_by", "decided_at")
+    date_hierarchy = "list_date"
+    ordering = ("-list_date", "household__village__code", "household__number")

@@ -636,7 +636,9 @@ class HouseholdResource(RegistryResource):
         key = self.file_key(row)
         if key is not None:
             self.context["household_rows"].setdefault(key, self.sheet_row_of(row))
-        village = instance.village if instance.village_id else None
+        if "village" in self.failed:
+            return  # the village code's error says it all
+        village = instance.village
         township_name = cell_text(row.get("乡镇（街道）"))
         if township_name:
             if township_name not in self.townships:
@@ -746,6 +748,10 @@ class MemberResource(HouseholdLookupMixin, RegistryResource):
                 instance.birth_date = birth
         if not instance.health:
             instance.health = Member.Health.HEALTHY
+
+    def clean_exclude(self, instance):
+        """Sex and birth date left blank come from the ID: with no valid ID they are not errors of their own."""
+        return [name for name in ("sex", "birth_date") if "id_number" in self.failed and not getattr(instance, name)]
 
     def dehydrate_village_code(self, member):
         return member.household.village.code
@@ -962,6 +968,10 @@ class AttendanceResource(RegistryResource):
                 setattr(instance, name, 0)
         if instance.pk is None:
             instance.submitted_at = timezone.now()
+
+    def clean_exclude(self, instance):
+        """Required days left blank are taken from the assessment period once the cadre and month are known."""
+        return ["required_days"] if instance.required_days is None else []
 
     def dehydrate_cadre_phone(self, report):
         return report.cadre.phone
