@@ -1,0 +1,191 @@
+"""Filtersets of the villages app's API lists: areas, projects, funds, gate transitions and report figures.
+
+Give each filterset the rows the user may read and the request; the area choices (county by code, township
+by id, village by code) are limited to the user's counties, so another county's code is a 400 field error,
+never a way in. An area filter keeps the rows the area's selector (villages/selectors.py) finds, so "in this
+village" means here what it means on the dashboards (e.g. an allocation to a project or a household of it).
+Choice filters reject unknown values (400).
+"""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from povertyboard.access import access_of
+
+from . import selectors
+from .models import County, FundAllocation, FundSource, Gate, GateTransition, Project, ReportFigure, Township, Village
+
+YES_NO = [("true", _("是")), ("false", _("否"))]
+
+
+def scoped(model, county_path: str):
+    """The choices of a foreign-key filter: the model's rows in the user's counties (another county's → 400)."""
+
+    def rows(request):
+        if request is None:
+            return model.objects.none()
+        return access_of(request.user).restrict(model.objects.all(), county_path)
+
+    return rows
+
+
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
+class YesNoFilter(django_filters.TypedChoiceFilter):
+    """A boolean filter that takes true / false and refuses anything else (400), unlike BooleanFilter."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, choices=YES_NO, coerce=lambda value: value == "true", **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (1.5 is a 400, not silently truncated)."""
+
+    field_class = forms.IntegerField
+
+
+def year_filter(label, **kwargs) -> IntegerFilter:
+    return IntegerFilter(label=label, min_value=1, max_value=9999, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeFilter(django_filters.ModelChoiceFilter):
+    """An area by its code (county: 6 digits; village: 12), among the user's."""
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.ModelChoiceFilter):
+    """A row by its id, among the user's."""
+
+
+def county_filter(**kwargs):
+    return CodeFilter(label=_("县（市）代码"), queryset=scoped(County, ""), to_field_name="code", **kwargs)
+
+
+def township_filter(**kwargs):
+    return IdFilter(label=_("乡镇（街道）ID"), queryset=scoped(Township, "county"), **kwargs)
+
+
+def village_filter(**kwargs):
+    return CodeFilter(label=_("行政村代码"), queryset=scoped(Village, "township__county"), to_field_name="code",
+                      **kwargs)
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """A filter given with no value (?status=) is a 400 naming it, like any value it cannot take: the schema offers
+    no empty value, and an API client that means "all" leaves the parameter out."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        empty = [name for name in self.filters if name in self.data and not self.data.get(name, "").strip()]
+        for name in empty:
+            self.form.add_error(name, _("筛选值不能为空；不筛选时请省略该参数。"))
+        return valid and not empty
+
+
+class AreaFilterSet(StrictFilterSet):
+    """county / township / village filters that keep the rows `selector(area)` finds."""
+
+    selector = None  # area -> QuerySet of the filterset's model
+
+    def in_area(self, rows, name, area):
+        return rows.filter(pk__in=type(self).selector(area).values("pk"))
+
+
+class TownshipFilterSet(StrictFilterSet):
+    county = county_filter(field_name="county")
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=Township.Kind.choices)
+
+    class Meta:
+        model = Township
+        fields = []
+
+
+class VillageFilterSet(AreaFilterSet):
+    selector = staticmethod(selectors.villages_in)
+
+    county = county_filter(method="in_area")
+    township = township_filter(method="in_area")
+    is_poor = YesNoFilter(label=_("贫困村"), field_name="is_poor")
+    exited = YesNoFilter(label=_("已摘帽（有摘帽年度）"), method="filter_exited")
+    planned_exit_year = year_filter(_("计划摘帽年度"))
+    exit_year = year_filter(_("摘帽年度"))
+    is_demo = YesNoFilter(label=_("演示数据"), field_name="is_demo")
+
+    class Meta:
+        model = Village
+        fields = []
+
+    def filter_exited(self, rows, name, value):
+        return rows.filter(exit_year__isnull=not value)
+
+
+class ProjectFilterSet(AreaFilterSet):
+    selector = staticmethod(selectors.projects_in)
+
+    county = county_filter(method="in_area")
+    township = township_filter(method="in_area")
+    village = village_filter(method="in_area")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Project.Status.choices)
+    category = django_filters.ChoiceFilter(label=_("类别"), choices=Project.Category.choices)
+    programme = django_filters.ChoiceFilter(label=_("渠道"), choices=Project.Programme.choices)
+    year = year_filter(_("年度"))
+
+    class Meta:
+        model = Project
+        fields = []
+
+
+class FundSourceFilterSet(StrictFilterSet):
+    county = county_filter(field_name="county")
+    kind = django_filters.ChoiceFilter(label=_("来源"), choices=FundSource.Kind.choices)
+    purpose = django_filters.ChoiceFilter(label=_("用途"), choices=FundSource.Purpose.choices)
+    year = year_filter(_("年度"))
+
+    class Meta:
+        model = FundSource
+        fields = []
+
+
+class AllocationFilterSet(AreaFilterSet):
+    selector = staticmethod(selectors.allocations_in)
+
+    county = county_filter(method="in_area")
+    township = township_filter(method="in_area")
+    village = village_filter(method="in_area")
+    gate = django_filters.TypedChoiceFilter(label=_("当前关口"), choices=Gate.choices, coerce=int)
+    source = IdFilter(label=_("资金来源 ID"), queryset=scoped(FundSource, "county"))
+    project = IdFilter(label=_("项目 ID"), queryset=scoped(Project, "county"))
+    source_kind = django_filters.ChoiceFilter(label=_("资金来源类别"), choices=FundSource.Kind.choices,
+                                              field_name="source__kind")
+    year = year_filter(_("资金年度"), field_name="source__year")
+
+    class Meta:
+        model = FundAllocation
+        fields = []
+
+
+class GateTransitionFilterSet(AreaFilterSet):
+    selector = staticmethod(selectors.gate_transitions)
+
+    county = county_filter(method="in_area")
+    village = village_filter(method="in_area")
+    allocation = IdFilter(label=_("资金分配 ID"), queryset=scoped(FundAllocation, "source__county"))
+    gate = django_filters.TypedChoiceFilter(label=_("关口"), choices=Gate.choices, coerce=int)
+    year = year_filter(_("年份"), field_name="at", lookup_expr="year")
+
+    class Meta:
+        model = GateTransition
+        fields = []
+
+
+class ReportFigureFilterSet(StrictFilterSet):
+    county = county_filter(field_name="county")
+    key = django_filters.CharFilter(label=_("指标键"), max_length=60)
+
+    class Meta:
+        model = ReportFigure
+        fields = []
