@@ -130,3 +130,31 @@ def test_the_schema_and_swagger_ui_are_served_without_login_or_network(client):
     assert any(u.endswith("swagger-ui-bundle.js") for u in static), static
     for url in static:
         assert finders.find(url.removeprefix("/static/")), f"{url} is not an installed static file"
+
+
+# ------------------------------------------------------------------------------------------ the README walk
+
+
+@pytest.mark.django_db
+def test_the_readme_walk_for_the_demo_cadre():
+    """A token for the seeded demo cadre, their village's households, a new measure, a refusal elsewhere."""
+    from households.models import Measure
+    from villages.seed import seed_reports
+
+    seed_reports()
+    client = APIClient()
+    answer = client.post("/api/v1/auth/token/", {"username": "cadre", "password": "povertyboard-demo"})
+    assert answer.status_code == 200
+    client.credentials(HTTP_AUTHORIZATION=f"Token {answer.json()['token']}")
+    households = client.get("/api/v1/households/", {"village": "632801101001"}).json()
+    assert households["count"] == 15
+    assert {row["village"] for row in households["results"]} == {"632801101001"}
+    body = {"village": "632801101001", "category": "industry", "title": "养殖补助", "planned_date": "2016-05-01",
+            "amount": "3000"}
+    created = client.post("/api/v1/measures/", body, format="json")
+    assert created.status_code == 201, created.json()
+    measure = Measure.objects.get(pk=created.json()["id"])
+    assert (measure.title, measure.village.code, measure.version) == ("养殖补助", "632801101001", 1)
+    assert client.get("/api/v1/counties/632821/").status_code == 404
+    foreign = client.post("/api/v1/measures/", {**body, "village": "632821100001"}, format="json")
+    assert foreign.status_code == 400 and "village" in foreign.json()

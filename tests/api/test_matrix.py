@@ -50,7 +50,7 @@ WRITERS = {
 ASSESSMENTS = ("assessment-periods", "scorecards", "duty-ratings", "surveys", "bonus-items", "vetoes")
 READERS = {basename: {"supervisor", "admin"} for basename in ASSESSMENTS}
 # URL kwargs other than the lookup, filled per route
-EXTRA_KWARGS = {"chart_id": "distribution"}
+EXTRA_KWARGS = {"chart_id": "distribution", "key": "identified-households"}
 
 
 def routes() -> dict:
