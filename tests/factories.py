@@ -40,6 +40,7 @@ from cadres.models import (
 )
 from households.models import (
     Benefit,
+    CrossCheckFlag,
     HelperStaff,
     Household,
     HouseholdYear,
@@ -364,6 +365,15 @@ def make_pairing(household=None, helper=None, *, save=True, **kw) -> Pairing:
     return _finish(Pairing(household=household, helper=helper, **defaults), save)
 
 
+def make_crosscheck_flag(household=None, *, save=True, **kw) -> CrossCheckFlag:
+    """An open flag: a member of the household is on the vehicle owners' list of the vehicle office."""
+    household = household or make_household()
+    defaults = {"source": "车管所", "label": "车辆所有人", "list_date": datetime.date(2016, 6, 30),
+                "matched_ids": resident_id(county_of_village(household.village).code)}
+    defaults.update(kw)
+    return _finish(CrossCheckFlag(household=household, **defaults), save)
+
+
 def make_visit(village=None, household=None, cadre=None, helper=None, *, save=True, **kw) -> Visit:
     if village is None:
         household = household or make_household()
@@ -602,6 +612,7 @@ def build_all() -> dict:
         helper,
         make_pairing(household, helper),
         make_visit(village, household, cadre=cadre),
+        make_crosscheck_flag(household),
         unit,
         cadre,
         make_assignment(cadre, village),
