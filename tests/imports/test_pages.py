@@ -9,11 +9,13 @@ import openpyxl
 import pytest
 from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from households.models import CrossCheckFlag, Household
 from households.validators import mask_resident_id
-from tests.factories import make_household, make_member
+from tests.factories import make_crosscheck_flag, make_household, make_member
 
 from .conftest import bad_checksum, csv_bytes, fingerprint, household_row, member_row, rid, xlsx
 
@@ -263,3 +265,21 @@ def test_the_dashboard_count_is_for_staff_only(client, world, registered):
     assert "data-crosscheck-open" not in page
     household_page = client.get(reverse("households:detail", args=[registered["first"].pk])).content.decode()
     assert "公安局" in household_page and reverse("imports:flags") not in household_page
+
+
+def test_the_flag_list_makes_the_same_number_of_queries_for_3_and_30_flags(client, world):
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("imports:flags"), {"status": "all"}).status_code == 200
+        return len(ctx)
+
+    client.force_login(world.staff)
+    for n in range(3):
+        make_crosscheck_flag(make_household(world.village), list_date=datetime.date(2016, 1 + n, 1))
+    few = queries()
+    for n in range(27):
+        flag = make_crosscheck_flag(make_household(world.other), source=f"银行{n % 3}")
+        flag.status, flag.decided_by, flag.decision_note = "cleared", world.staff, "核实"
+        flag.decided_at = flag.created_at
+        flag.save()
+    assert queries() == few
