@@ -74,19 +74,7 @@ def village_filter(**kwargs):
                       **kwargs)
 
 
-class StrictFilterSet(django_filters.FilterSet):
-    """A filter given with no value (?status=) is a 400 naming it, like any value it cannot take: the schema offers
-    no empty value, and an API client that means "all" leaves the parameter out."""
-
-    def is_valid(self):
-        valid = super().is_valid()
-        empty = [name for name in self.filters if name in self.data and not self.data.get(name, "").strip()]
-        for name in empty:
-            self.form.add_error(name, _("筛选值不能为空；不筛选时请省略该参数。"))
-        return valid and not empty
-
-
-class AreaFilterSet(StrictFilterSet):
+class AreaFilterSet(django_filters.FilterSet):
     """county / township / village filters that keep the rows `selector(area)` finds."""
 
     selector = None  # area -> QuerySet of the filterset's model
@@ -95,7 +83,7 @@ class AreaFilterSet(StrictFilterSet):
         return rows.filter(pk__in=type(self).selector(area).values("pk"))
 
 
-class TownshipFilterSet(StrictFilterSet):
+class TownshipFilterSet(django_filters.FilterSet):
     county = county_filter(field_name="county")
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=Township.Kind.choices)
 
@@ -139,7 +127,7 @@ class ProjectFilterSet(AreaFilterSet):
         fields = []
 
 
-class FundSourceFilterSet(StrictFilterSet):
+class FundSourceFilterSet(django_filters.FilterSet):
     county = county_filter(field_name="county")
     kind = django_filters.ChoiceFilter(label=_("来源"), choices=FundSource.Kind.choices)
     purpose = django_filters.ChoiceFilter(label=_("用途"), choices=FundSource.Purpose.choices)
@@ -182,7 +170,7 @@ class GateTransitionFilterSet(AreaFilterSet):
         fields = []
 
 
-class ReportFigureFilterSet(StrictFilterSet):
+class ReportFigureFilterSet(django_filters.FilterSet):
     county = county_filter(field_name="county")
     key = django_filters.CharFilter(label=_("指标键"), max_length=60)
 

@@ -336,6 +336,6 @@ class FigureRowsSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text=_("数据行总数。"))
     page = serializers.IntegerField(help_text=_("当前页（每页 100 行）。"))
     pages = serializers.IntegerField(help_text=_("总页数。"))
-    results = serializers.ListField(
+    rows = serializers.ListField(
         child=serializers.ListField(child=serializers.JSONField()),
         help_text=_("本页数据行，每行各列的值与 columns 对应（选项显示名称，身份证号按权限掩码）。"))

@@ -148,7 +148,7 @@ class AreaViewSet(ScopedReadOnlyViewSet):
             "count": page.paginator.count,
             "page": page.number,
             "pages": page.paginator.num_pages,
-            "results": table["table"],
+            "rows": table["table"],
         }).data)
 
 
