@@ -2,13 +2,12 @@
 the API's filters of periods and their inputs."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from cadres.models import Cadre, Unit
-from povertyboard.access import access_of
+from povertyboard.filters import IdFilter, YesNoFilter, county_filter, in_area, year_filter
 from villages.models import Village
 
 from .models import AssessmentPeriod, Grade, Scorecard
@@ -49,33 +48,14 @@ class ScorecardFilterSet(django_filters.FilterSet):
             )
 
 
-def _readable_counties(request):
-    return access_of(request.user).counties()
-
-
-def _readable_periods(request):
-    return access_of(request.user).restrict(AssessmentPeriod.objects.all(), "county")
-
-
-def _readable_cadres(request):
-    return access_of(request.user).restrict(Cadre.objects.all(), "county")
-
-
-class YearFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
-
-
 class PeriodFilterSet(django_filters.FilterSet):
     """The API's filters of assessment periods, limited to the user's counties."""
 
-    county = django_filters.ModelChoiceFilter(queryset=_readable_counties, to_field_name="code",
-                                              label=_("县（市）的行政区划代码"))
+    county = county_filter(label=_("县（市）的行政区划代码"))
     kind = django_filters.ChoiceFilter(choices=AssessmentPeriod.Kind.choices, label=_("类别"))
-    year = extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2100,
-                                "description": "考核期所涉及的年份（开始至结束之间）"})(
-        YearFilter(method="filter_year", min_value=1900, max_value=2100, label=_("考核期所涉年份"))
-    )
-    closed = django_filters.BooleanFilter(label=_("已结束"))
+    year = year_filter(_("考核期所涉年份"), min_value=1900, max_value=2100, method="filter_year",
+                       help_text=_("考核期所涉及的年份（开始至结束之间）"))
+    closed = YesNoFilter(label=_("已结束"))
 
     class Meta:
         model = AssessmentPeriod
@@ -88,5 +68,5 @@ class PeriodFilterSet(django_filters.FilterSet):
 class PeriodInputFilterSet(django_filters.FilterSet):
     """The API's filters of scoring inputs (any of the four kinds): period and cadre, in the user's counties."""
 
-    period = django_filters.ModelChoiceFilter(queryset=_readable_periods, label=_("考核期"))
-    cadre = django_filters.ModelChoiceFilter(queryset=_readable_cadres, label=_("干部"))
+    period = IdFilter(queryset=in_area(AssessmentPeriod, "county"), label=_("考核期"))
+    cadre = IdFilter(queryset=in_area(Cadre, "county"), label=_("干部"))

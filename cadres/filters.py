@@ -5,15 +5,11 @@ training outside the user's counties is a 400 naming the parameter, never a sile
 """
 
 import django_filters
-from django import forms
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
-from povertyboard.access import access_of, active_assignment_q
-from villages.models import County, Village
+from povertyboard.access import active_assignment_q
+from povertyboard.filters import IdFilter, YesNoFilter, county_filter, in_area, village_filter, year_filter
 
 from .forms import MonthField
 from .models import (
@@ -28,36 +24,12 @@ from .models import (
     Unit,
 )
 
-YES_NO = [("true", _("是")), ("false", _("否"))]
-
-
-def in_area(rows: QuerySet, county_path: str):
-    """The choices of a foreign-key filter: `rows` in the requesting user's counties (none without a request)."""
-
-    def choices(request):
-        if request is None:
-            return rows.none()
-        return access_of(request.user).restrict(rows, county_path)
-
-    return choices
-
-
-def county_filter(field_name: str):
-    return django_filters.ModelChoiceFilter(
-        field_name=field_name, to_field_name="code", queryset=in_area(County.objects.all(), ""),
-        label=_("县（市）行政区划代码"))
+COUNTY = _("县（市）行政区划代码")  # the label of every county filter here
+YEAR = _("年度")
 
 
 def cadre_filter(field_name: str = "cadre"):
-    return django_filters.ModelChoiceFilter(
-        field_name=field_name, queryset=in_area(Cadre.objects.all(), "county"), label=_("干部 ID"))
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IntegerFilter(django_filters.NumberFilter):
-    """A whole number (NumberFilter takes decimals)."""
-
-    field_class = forms.IntegerField
+    return IdFilter(field_name=field_name, queryset=in_area(Cadre, "county"), label=_("干部 ID"))
 
 
 class MonthFilter(django_filters.DateFilter):
@@ -66,28 +38,11 @@ class MonthFilter(django_filters.DateFilter):
     field_class = MonthField
 
 
-def year_filter(field_name: str = "year"):
-    return IntegerFilter(field_name=field_name, min_value=1, max_value=9999, label=_("年度"))
-
-
-def yes_no_filter(label, method: str | None = None, field_name: str | None = None):
-    """true / false, anything else a 400 (django-filter's BooleanFilter would ignore it)."""
-    return django_filters.ChoiceFilter(choices=YES_NO, label=label, method=method or "filter_yes_no",
-                                       field_name=field_name)
-
-
-class YesNoMixin:
-    def filter_yes_no(self, rows, name, value):
-        return rows.filter(**{name: value == "true"})
-
-
 class CadreFilterSet(django_filters.FilterSet):
-    county = county_filter("county")
-    unit = django_filters.ModelChoiceFilter(queryset=in_area(Unit.objects.all(), "county"), label=_("派出单位 ID"))
-    village = django_filters.ModelChoiceFilter(
-        field_name="assignments__village", to_field_name="code",
-        queryset=in_area(Village.objects.all(), "township__county"), method="filter_current_assignment",
-        label=_("现任职行政村代码"))
+    county = county_filter(field_name="county", label=COUNTY)
+    unit = IdFilter(queryset=in_area(Unit, "county"), label=_("派出单位 ID"))
+    village = village_filter(field_name="assignments__village", method="filter_current_assignment",
+                             label=_("现任职行政村代码"))
     role = django_filters.ChoiceFilter(field_name="assignments__role", choices=Assignment.Role.choices,
                                        method="filter_current_assignment", label=_("现任职角色"))
 
@@ -113,7 +68,7 @@ class CadreFilterSet(django_filters.FilterSet):
 
 
 class UnitFilterSet(django_filters.FilterSet):
-    county = county_filter("county")
+    county = county_filter(field_name="county", label=COUNTY)
     kind = django_filters.ChoiceFilter(choices=Unit.Kind.choices, label=_("类别"))
 
     class Meta:
@@ -122,12 +77,11 @@ class UnitFilterSet(django_filters.FilterSet):
 
 
 class AssignmentFilterSet(django_filters.FilterSet):
-    county = county_filter("village__township__county")
-    village = django_filters.ModelChoiceFilter(
-        to_field_name="code", queryset=in_area(Village.objects.all(), "township__county"), label=_("行政村代码"))
+    county = county_filter(field_name="village__township__county", label=COUNTY)
+    village = village_filter()
     cadre = cadre_filter()
     role = django_filters.ChoiceFilter(choices=Assignment.Role.choices, label=_("角色"))
-    current = yes_no_filter(_("今天是否在任"), method="filter_current")
+    current = YesNoFilter(label=_("今天是否在任"), method="filter_current")
 
     class Meta:
         model = Assignment
@@ -135,11 +89,11 @@ class AssignmentFilterSet(django_filters.FilterSet):
 
     def filter_current(self, rows, name, value):
         current = active_assignment_q(timezone.localdate())
-        return rows.filter(current) if value == "true" else rows.exclude(current)
+        return rows.filter(current) if value else rows.exclude(current)
 
 
 class TrainingFilterSet(django_filters.FilterSet):
-    county = county_filter("county")
+    county = county_filter(field_name="county", label=COUNTY)
     kind = django_filters.ChoiceFilter(choices=Training.Kind.choices, label=_("类别"))
     start_date = django_filters.DateFromToRangeFilter(label=_("开始日期（start_date_after / start_date_before）"))
 
@@ -149,9 +103,8 @@ class TrainingFilterSet(django_filters.FilterSet):
 
 
 class TrainingAttendanceFilterSet(django_filters.FilterSet):
-    county = county_filter("training__county")
-    training = django_filters.ModelChoiceFilter(queryset=in_area(Training.objects.all(), "county"),
-                                                label=_("培训 ID"))
+    county = county_filter(field_name="training__county", label=COUNTY)
+    training = IdFilter(queryset=in_area(Training, "county"), label=_("培训 ID"))
     cadre = cadre_filter()
 
     class Meta:
@@ -160,7 +113,7 @@ class TrainingAttendanceFilterSet(django_filters.FilterSet):
 
 
 class PromotionFilterSet(django_filters.FilterSet):
-    county = county_filter("cadre__county")
+    county = county_filter(field_name="cadre__county", label=COUNTY)
     cadre = cadre_filter()
     date = django_filters.DateFromToRangeFilter(label=_("日期（date_after / date_before）"))
 
@@ -169,12 +122,12 @@ class PromotionFilterSet(django_filters.FilterSet):
         fields = ["county", "cadre", "date"]
 
 
-class AttendanceReportFilterSet(YesNoMixin, django_filters.FilterSet):
-    county = county_filter("cadre__county")
+class AttendanceReportFilterSet(django_filters.FilterSet):
+    county = county_filter(field_name="cadre__county", label=COUNTY)
     cadre = cadre_filter()
     month = MonthFilter(label=_("月份（YYYY-MM）"))
-    year = year_filter("month__year")
-    locked = yes_no_filter(_("已锁定"), field_name="locked")
+    year = year_filter(YEAR, field_name="month__year")
+    locked = YesNoFilter(label=_("已锁定"), field_name="locked")
 
     class Meta:
         model = AttendanceReport
@@ -182,9 +135,9 @@ class AttendanceReportFilterSet(YesNoMixin, django_filters.FilterSet):
 
 
 class CommitmentFilterSet(django_filters.FilterSet):
-    county = county_filter("cadre__county")
+    county = county_filter(field_name="cadre__county", label=COUNTY)
     cadre = cadre_filter()
-    year = year_filter()
+    year = year_filter(YEAR)
 
     class Meta:
         model = AnnualCommitment
@@ -192,9 +145,9 @@ class CommitmentFilterSet(django_filters.FilterSet):
 
 
 class QuarterlyReportFilterSet(django_filters.FilterSet):
-    county = county_filter("cadre__county")
+    county = county_filter(field_name="cadre__county", label=COUNTY)
     cadre = cadre_filter()
-    year = year_filter()
+    year = year_filter(YEAR)
     quarter = django_filters.ChoiceFilter(choices=[(q, str(q)) for q in range(1, 5)], label=_("季度"))
 
     class Meta:

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Unit
 from povertyboard.access import access_of, active_assignment_q
-from villages.models import County, Township, Village
+from povertyboard.filters import VILLAGES, IdFilter, county_filter, in_area, township_filter, village_filter
+from villages.models import Township
 
 from .models import (
     Benefit,
@@ -98,31 +99,11 @@ def _with_county(field: forms.ModelChoiceField) -> None:
     field.label_from_instance = label
 
 
-def _counties(request):
-    return access_of(request.user).counties() if request is not None else County.objects.none()
-
-
-def _townships(request):
-    if request is None:
-        return Township.objects.none()
-    return access_of(request.user).restrict(Township.objects.select_related("county"), "county")
-
-
-def _villages(request):
-    if request is None:
-        return Village.objects.none()
-    return access_of(request.user).restrict(Village.objects.select_related("township__county"),
-                                            "township__county")
-
-
 class HouseholdFilter(django_filters.FilterSet):
-    county = django_filters.ModelChoiceFilter(
-        label=_("县（市）"), queryset=_counties, to_field_name="code", field_name="village__township__county",
-        empty_label=_("全部"))
-    township = django_filters.ModelChoiceFilter(
-        label=_("乡镇（街道）"), queryset=_townships, field_name="village__township", empty_label=_("全部"))
-    village = VillageFilter(
-        label=_("行政村"), queryset=_villages, to_field_name="code", field_name="village", empty_label=_("全部"))
+    county = county_filter(label=_("县（市）"), field_name="village__township__county", empty_label=_("全部"))
+    township = township_filter(label=_("乡镇（街道）"), field_name="village__township", empty_label=_("全部"))
+    village = VillageFilter(label=_("行政村"), queryset=in_area(VILLAGES, "township__county"), to_field_name="code",
+                            field_name="village", empty_label=_("全部"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Household.Status.choices, empty_label=_("全部"))
     cause = django_filters.ChoiceFilter(label=_("致贫原因"), choices=PovertyCause.choices, method="filter_cause",
                                         empty_label=_("全部"))
@@ -185,30 +166,16 @@ class HouseholdFilter(django_filters.FilterSet):
 ACTIVE_CHOICES = [("yes", _("进行中")), ("no", _("已结束"))]
 
 
-def _in_area(model, county_path: str):
-    """The queryset callable of a foreign-key filter: the model's rows in the requesting user's counties."""
-
-    def rows(request):
-        if request is None:
-            return model.objects.none()
-        return access_of(request.user).restrict(model.objects.all(), county_path)
-
-    return rows
+VILLAGE = _("行政村（村代码）")  # the label of the village filters below
 
 
-def _household_filter(field_name="household"):
-    return django_filters.ModelChoiceFilter(label=_("贫困户"), queryset=_in_area(Household, COUNTY_PATH),
-                                            field_name=field_name)
-
-
-def _village_filter(field_name):
-    return django_filters.ModelChoiceFilter(label=_("行政村（村代码）"), queryset=_villages, to_field_name="code",
-                                            field_name=field_name)
+def _household_filter():
+    return IdFilter(label=_("贫困户"), queryset=in_area(Household, COUNTY_PATH), field_name="household")
 
 
 class MemberFilter(django_filters.FilterSet):
     household = _household_filter()
-    village = _village_filter("household__village")
+    village = village_filter(field_name="household__village", label=VILLAGE)
 
     class Meta:
         model = Member
@@ -217,7 +184,7 @@ class MemberFilter(django_filters.FilterSet):
 
 class BenefitFilter(django_filters.FilterSet):
     household = _household_filter()
-    village = _village_filter("household__village")
+    village = village_filter(field_name="household__village", label=VILLAGE)
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=Benefit.Kind.choices)
     date_from = django_filters.DateFilter(label=_("日期自"), field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("日期至"), field_name="date", lookup_expr="lte")
@@ -228,7 +195,7 @@ class BenefitFilter(django_filters.FilterSet):
 
 
 class HelperStaffFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(label=_("帮扶单位"), queryset=_in_area(Unit, "county"))
+    unit = IdFilter(label=_("帮扶单位"), queryset=in_area(Unit, "county"))
     unit_kind = django_filters.ChoiceFilter(label=_("单位类别"), choices=Unit.Kind.choices, field_name="unit__kind")
 
     class Meta:
@@ -238,8 +205,8 @@ class HelperStaffFilter(django_filters.FilterSet):
 
 class PairingFilter(django_filters.FilterSet):
     household = _household_filter()
-    village = _village_filter("household__village")
-    helper = django_filters.ModelChoiceFilter(label=_("帮扶责任人"), queryset=_in_area(HelperStaff, "unit__county"))
+    village = village_filter(field_name="household__village", label=VILLAGE)
+    helper = IdFilter(label=_("帮扶责任人"), queryset=in_area(HelperStaff, "unit__county"))
     active = django_filters.ChoiceFilter(label=_("结对状态（今天是否在结对期内）"), choices=ACTIVE_CHOICES,
                                          method="filter_active")
 
@@ -253,7 +220,7 @@ class PairingFilter(django_filters.FilterSet):
 
 
 class MeasureFilter(django_filters.FilterSet):
-    village = _village_filter("village")
+    village = village_filter(field_name="village", label=VILLAGE)
     household = _household_filter()
     category = django_filters.ChoiceFilter(label=_("类别"), choices=MeasureCategory.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Measure.Status.choices)
@@ -266,9 +233,9 @@ class MeasureFilter(django_filters.FilterSet):
 
 
 class VisitFilter(django_filters.FilterSet):
-    village = _village_filter("village")
+    village = village_filter(field_name="village", label=VILLAGE)
     household = _household_filter()
-    cadre = django_filters.ModelChoiceFilter(label=_("干部"), queryset=_in_area(Cadre, "county"))
+    cadre = IdFilter(label=_("干部"), queryset=in_area(Cadre, "county"))
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=Visit.Kind.choices)
     date_from = django_filters.DateFilter(label=_("日期自"), field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("日期至"), field_name="date", lookup_expr="lte")

@@ -8,70 +8,20 @@ Choice filters reject unknown values (400).
 """
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
-from povertyboard.access import access_of
+from povertyboard.filters import (
+    IdFilter,
+    YesNoFilter,
+    county_filter,
+    in_area,
+    township_filter,
+    village_filter,
+    year_filter,
+)
 
 from . import selectors
-from .models import County, FundAllocation, FundSource, Gate, GateTransition, Project, ReportFigure, Township, Village
-
-YES_NO = [("true", _("是")), ("false", _("否"))]
-
-
-def scoped(model, county_path: str):
-    """The choices of a foreign-key filter: the model's rows in the user's counties (another county's → 400)."""
-
-    def rows(request):
-        if request is None:
-            return model.objects.none()
-        return access_of(request.user).restrict(model.objects.all(), county_path)
-
-    return rows
-
-
-@extend_schema_field({"type": "string", "enum": ["true", "false"]})
-class YesNoFilter(django_filters.TypedChoiceFilter):
-    """A boolean filter that takes true / false and refuses anything else (400), unlike BooleanFilter."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, choices=YES_NO, coerce=lambda value: value == "true", **kwargs)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IntegerFilter(django_filters.NumberFilter):
-    """A whole number (1.5 is a 400, not silently truncated)."""
-
-    field_class = forms.IntegerField
-
-
-def year_filter(label, **kwargs) -> IntegerFilter:
-    return IntegerFilter(label=label, min_value=1, max_value=9999, **kwargs)
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class CodeFilter(django_filters.ModelChoiceFilter):
-    """An area by its code (county: 6 digits; village: 12), among the user's."""
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.ModelChoiceFilter):
-    """A row by its id, among the user's."""
-
-
-def county_filter(**kwargs):
-    return CodeFilter(label=_("县（市）代码"), queryset=scoped(County, ""), to_field_name="code", **kwargs)
-
-
-def township_filter(**kwargs):
-    return IdFilter(label=_("乡镇（街道）ID"), queryset=scoped(Township, "county"), **kwargs)
-
-
-def village_filter(**kwargs):
-    return CodeFilter(label=_("行政村代码"), queryset=scoped(Village, "township__county"), to_field_name="code",
-                      **kwargs)
+from .models import FundAllocation, FundSource, Gate, GateTransition, Project, ReportFigure, Township, Village
 
 
 class AreaFilterSet(django_filters.FilterSet):
@@ -79,7 +29,7 @@ class AreaFilterSet(django_filters.FilterSet):
 
     selector = None  # area -> QuerySet of the filterset's model
 
-    def in_area(self, rows, name, area):
+    def filter_area(self, rows, name, area):
         return rows.filter(pk__in=type(self).selector(area).values("pk"))
 
 
@@ -95,8 +45,8 @@ class TownshipFilterSet(django_filters.FilterSet):
 class VillageFilterSet(AreaFilterSet):
     selector = staticmethod(selectors.villages_in)
 
-    county = county_filter(method="in_area")
-    township = township_filter(method="in_area")
+    county = county_filter(method="filter_area")
+    township = township_filter(method="filter_area")
     is_poor = YesNoFilter(label=_("贫困村"), field_name="is_poor")
     exited = YesNoFilter(label=_("已摘帽（有摘帽年度）"), method="filter_exited")
     planned_exit_year = year_filter(_("计划摘帽年度"))
@@ -114,9 +64,9 @@ class VillageFilterSet(AreaFilterSet):
 class ProjectFilterSet(AreaFilterSet):
     selector = staticmethod(selectors.projects_in)
 
-    county = county_filter(method="in_area")
-    township = township_filter(method="in_area")
-    village = village_filter(method="in_area")
+    county = county_filter(method="filter_area")
+    township = township_filter(method="filter_area")
+    village = village_filter(method="filter_area")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Project.Status.choices)
     category = django_filters.ChoiceFilter(label=_("类别"), choices=Project.Category.choices)
     programme = django_filters.ChoiceFilter(label=_("渠道"), choices=Project.Programme.choices)
@@ -141,12 +91,12 @@ class FundSourceFilterSet(django_filters.FilterSet):
 class AllocationFilterSet(AreaFilterSet):
     selector = staticmethod(selectors.allocations_in)
 
-    county = county_filter(method="in_area")
-    township = township_filter(method="in_area")
-    village = village_filter(method="in_area")
+    county = county_filter(method="filter_area")
+    township = township_filter(method="filter_area")
+    village = village_filter(method="filter_area")
     gate = django_filters.TypedChoiceFilter(label=_("当前关口"), choices=Gate.choices, coerce=int)
-    source = IdFilter(label=_("资金来源 ID"), queryset=scoped(FundSource, "county"))
-    project = IdFilter(label=_("项目 ID"), queryset=scoped(Project, "county"))
+    source = IdFilter(label=_("资金来源 ID"), queryset=in_area(FundSource, "county"))
+    project = IdFilter(label=_("项目 ID"), queryset=in_area(Project, "county"))
     source_kind = django_filters.ChoiceFilter(label=_("资金来源类别"), choices=FundSource.Kind.choices,
                                               field_name="source__kind")
     year = year_filter(_("资金年度"), field_name="source__year")
@@ -159,9 +109,9 @@ class AllocationFilterSet(AreaFilterSet):
 class GateTransitionFilterSet(AreaFilterSet):
     selector = staticmethod(selectors.gate_transitions)
 
-    county = county_filter(method="in_area")
-    village = village_filter(method="in_area")
-    allocation = IdFilter(label=_("资金分配 ID"), queryset=scoped(FundAllocation, "source__county"))
+    county = county_filter(method="filter_area")
+    village = village_filter(method="filter_area")
+    allocation = IdFilter(label=_("资金分配 ID"), queryset=in_area(FundAllocation, "source__county"))
     gate = django_filters.TypedChoiceFilter(label=_("关口"), choices=Gate.choices, coerce=int)
     year = year_filter(_("年份"), field_name="at", lookup_expr="year")
 

@@ -388,7 +388,7 @@ def test_period_filters(world, api, period):
     assert listed(ordering="start_date") == [period.pk, quarter.pk]
     assert listed(search="季度") == [quarter.pk]
     for params, field in [({"kind": "monthly"}, "kind"), ({"county": "632821"}, "county"),
-                          ({"year": "20x6"}, "year"), ({"year": 10 ** 20}, "year"),
+                          ({"year": "20x6"}, "year"), ({"year": 10 ** 20}, "year"), ({"closed": "1"}, "closed"),
                           ({"ordering": "closed"}, "ordering")]:
         answer = client.get(list_url("assessment-periods"), params)
         assert answer.status_code == 400 and field in answer.data, (params, answer.data)

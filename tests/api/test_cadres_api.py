@@ -238,6 +238,7 @@ def test_attendance_report_filters(world, api):
     assert ids(client.get(url("attendance-reports"), {"month": "2016-03"})) == {march.pk}
     assert ids(client.get(url("attendance-reports"), {"year": 2016})) == {march.pk, april.pk}
     assert ids(client.get(url("attendance-reports"), {"locked": "true"})) == {april.pk}
+    assert ids(client.get(url("attendance-reports"), {"locked": "false"})) == {march.pk, other_year.pk}
     assert ids(client.get(url("attendance-reports"), {"cadre": world.teammate.pk})) == {other_year.pk}
     for params, field in (({"year": "twenty"}, "year"), ({"year": "2016.5"}, "year"), ({"month": "2016-13"}, "month"),
                           ({"locked": "yes"}, "locked"), ({"county": "999999"}, "county")):

@@ -1,0 +1,108 @@
+"""The filter pieces every app's filtersets share (API lists and the site's list pages).
+
+- `in_area(rows, county_path)`: the choices of a foreign-key filter, limited to the requesting user's counties, so
+  another county's id or code is a 400 naming the parameter, never a way in.
+- `YesNoFilter`: true / false → a bool; anything else is a 400 (django-filter's BooleanFilter ignores it).
+- `IntegerFilter` / `year_filter`: a whole number (1.5 is a 400, not truncated), a year within bounds.
+- `CodeFilter` / `IdFilter`: a row by its code or id, among the user's; `county_filter` (code), `township_filter`
+  (id), `village_filter` (code) are the area filters.
+
+Each filter's schema (drf-spectacular) says its type and carries its label (or help_text) as the description.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+
+from povertyboard.access import access_of
+from villages.models import County, Township, Village
+
+YES_NO = [("true", _("是")), ("false", _("否"))]
+
+
+def in_area(rows, county_path: str):
+    """The queryset callable of a foreign-key filter: `rows` (a model or a queryset) in the user's counties.
+
+    `county_path` leads from a row to its County ("" for County itself); without a request, no rows.
+    """
+
+    def choices(request):
+        qs = rows.all() if isinstance(rows, QuerySet) else rows._default_manager.all()
+        if request is None:
+            return qs.none()
+        return access_of(request.user).restrict(qs, county_path)
+
+    return choices
+
+
+class DescribedFilter:
+    """A filter whose OpenAPI schema is the subclass's `schema()`, described by its help_text or label."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        schema = self.schema()
+        description = self.extra.get("help_text") or self.label
+        if description:
+            schema["description"] = description
+        extend_schema_field(schema)(self)
+
+
+class YesNoFilter(DescribedFilter, django_filters.TypedChoiceFilter):
+    """true / false → True / False (also for method= filters); anything else is a 400."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, choices=YES_NO, coerce=lambda value: value == "true", **kwargs)
+
+    def schema(self) -> dict:
+        return {"type": "string", "enum": ["true", "false"]}
+
+
+class IntegerFilter(DescribedFilter, django_filters.NumberFilter):
+    """A whole number (NumberFilter takes decimals); min_value / max_value bound it, in the schema too."""
+
+    field_class = forms.IntegerField
+
+    def schema(self) -> dict:
+        bounds = {"minimum": self.extra.get("min_value"), "maximum": self.extra.get("max_value")}
+        return {"type": "integer", **{key: value for key, value in bounds.items() if value is not None}}
+
+
+def year_filter(label, min_value: int = 1, max_value: int = 9999, **kwargs) -> IntegerFilter:
+    return IntegerFilter(label=label, min_value=min_value, max_value=max_value, **kwargs)
+
+
+class CodeFilter(DescribedFilter, django_filters.ModelChoiceFilter):
+    """A row by its code (county: 6 digits; village: 12), among the given queryset's; pass to_field_name."""
+
+    def schema(self) -> dict:
+        return {"type": "string"}
+
+
+class IdFilter(DescribedFilter, django_filters.ModelChoiceFilter):
+    """A row by its id, among the given queryset's."""
+
+    def schema(self) -> dict:
+        return {"type": "integer"}
+
+
+def county_filter(label=None, **kwargs) -> CodeFilter:
+    """A county by its code; `label` defaults to 县（市）代码."""
+    return CodeFilter(label=label or _("县（市）代码"), queryset=in_area(County, ""), to_field_name="code", **kwargs)
+
+
+# Townships and villages come with their county, for the site's choice labels ("county · …", see households).
+TOWNSHIPS = Township.objects.select_related("county")
+VILLAGES = Village.objects.select_related("township__county")
+
+
+def township_filter(label=None, **kwargs) -> IdFilter:
+    """A township by its id; `label` defaults to 乡镇（街道）ID."""
+    return IdFilter(label=label or _("乡镇（街道）ID"), queryset=in_area(TOWNSHIPS, "county"), **kwargs)
+
+
+def village_filter(label=None, **kwargs) -> CodeFilter:
+    """A village by its code; `label` defaults to 行政村代码."""
+    return CodeFilter(label=label or _("行政村代码"), queryset=in_area(VILLAGES, "township__county"),
+                      to_field_name="code", **kwargs)
