@@ -40,6 +40,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+
+settings.DEBUG = False  # as in production: with DEBUG on, Django keeps every query's SQL in memory
+
 import openpyxl  # noqa: E402
 from auditlog.models import LogEntry  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402

@@ -607,7 +607,7 @@ def template_workbook(kind: str) -> bytes:
                         sheet.cell(row, col).number_format = "@"
                 if name in option_ranges:
                     validation = DataValidation(type="list", formula1=option_ranges[name], allow_blank=True,
-                                                showErrorMessage=True, error="请从下拉列表中选择。")
+                                                showErrorMessage=True, error=str(_("请从下拉列表中选择。")))
                     validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
                     sheet.add_data_validation(validation)
                 note = resource.notes.get(name, "") or (_("见“可选值”工作表。") if name in option_ranges else "")
