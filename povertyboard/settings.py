@@ -155,6 +155,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",  # tags and operation ids by resource (households, measures…), not "v1"
     # one name per code list used by several apps' endpoints (else drf-spectacular invents clashing names)
     "ENUM_NAME_OVERRIDES": {
         "PovertyCauseEnum": "households.models.PovertyCause",
