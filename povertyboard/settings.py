@@ -218,3 +218,30 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "assessments.Scorecard",
 )
 AUDITLOG_STORE_JSON_CHANGES = True
+
+# Logging (issue 9): everything to the console (stderr; the service manager keeps it), resident IDs and mobile
+# numbers masked in every record (povertyboard.logging.MaskPersonalData) — on the handlers, and on the loggers
+# whose records carry request paths (django.request, django.server) so that any handler sees them masked.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"mask_personal_data": {"()": "povertyboard.logging.MaskPersonalData"}},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}",
+                          "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_data"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server",
+                          "filters": ["mask_personal_data"]},
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own console and mail_admins handlers are replaced: its records reach the root's console.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["mask_personal_data"], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "filters": ["mask_personal_data"], "level": "INFO",
+                          "propagate": False},
+    },
+}
