@@ -308,17 +308,21 @@ def _display_width(value) -> int:
 
 
 def export_scorecards(period: AssessmentPeriod, rows) -> bytes:
-    """The scorecards as an .xlsx workbook: header frozen, numbers as numeric cells, widths set."""
+    """The scorecards as an .xlsx workbook: header frozen, numbers as numeric cells, widths set; text that a
+    spreadsheet would run as a formula (a name "=HYPERLINK(...)") is a text cell (povertyboard.exports)."""
     from io import BytesIO
 
     from openpyxl import load_workbook
+
+    from povertyboard.exports import text_cells
 
     from .resources import ScorecardResource
 
     dataset = ScorecardResource(period).export(rows, force_native_type=True)
     dataset.title = f"{period.county.name}{period.name}"
-    workbook = load_workbook(BytesIO(dataset.export("xlsx", escape=True)))
+    workbook = load_workbook(BytesIO(dataset.export("xlsx")))
     sheet = workbook.active
+    text_cells(sheet)
     sheet.freeze_panes = "A2"
     for column in sheet.columns:
         width = max(_display_width(cell.value) for cell in column)

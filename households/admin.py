@@ -18,6 +18,8 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 
+from povertyboard.exports import escape_dataset
+
 from .imports import MAX_UPLOAD_BYTES, FileRefused, check_file
 from .models import (
     Benefit,
@@ -78,6 +80,10 @@ class RegistryImportExportAdmin(ImportExportModelAdmin):
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {"user": request.user}
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        """Text a spreadsheet would run as a formula ("=HYPERLINK(...)") is exported as text (issue 9)."""
+        return escape_dataset(super().get_data_for_export(request, queryset, **kwargs))
 
 
 class MemberInline(admin.TabularInline):
