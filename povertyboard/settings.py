@@ -4,11 +4,19 @@ DATABASE_URL   SQLite file db.sqlite3 by default; postgres://user@host:port/name
 SECRET_KEY     required when DEBUG is off (production refuses the development key).
 DEBUG          "1"/"true" for development (the default), "0"/"false" for production.
 ALLOWED_HOSTS  comma-separated host names.
-MAP_TILE_URL   Leaflet tile URL template; empty (offline) by default.
+CSRF_TRUSTED_ORIGINS  comma-separated origins (https://pb.example.cn) when the site is reached under another
+               origin than its host (rarely needed behind a proxy that passes Host and X-Forwarded-Proto).
+MAP_TILE_URL   Leaflet tile URL template; empty (offline) by default. Its origin is allowed in the CSP's img-src.
+SECURE_SSL_REDIRECT  "0" only when the proxy itself redirects http to https (default "1" when DEBUG is off).
+
+With DEBUG off the site expects HTTPS through a reverse proxy (nginx) that sets X-Forwarded-Proto and X-Real-IP:
+secure cookies, HSTS, static files hashed and compressed (run collectstatic). README.md "Production" has the rest.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -25,12 +33,28 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def tile_source(url: str) -> list[str]:
+    """The CSP source of a Leaflet tile URL template: its origin, a {s} subdomain placeholder as a wildcard."""
+    if not url:
+        return []
+    parts = urlsplit(url)
+    host = parts.netloc.replace("{s}", "*")
+    if parts.scheme not in {"http", "https"} or "{" in host or "*" in host[1:]:
+        raise ImproperlyConfigured("MAP_TILE_URL must be http(s)://host/... with at most a leading {s}. subdomain.")
+    return [f"{parts.scheme}://{host}"]
+
+
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set to a private value when DEBUG is off.")
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -38,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",  # runserver leaves static files to WhiteNoise, as in production
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
@@ -47,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "auditlog",
+    "axes",
     "villages",
     "households",
     "cadres",
@@ -55,6 +81,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "povertyboard.middleware.ContentSecurityPolicy",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 400 for a NUL byte or an over-long value in the query string, before sessions, the database or any view.
+    "povertyboard.middleware.QueryStringGuard",
     "povertyboard.faults.DatabaseUnavailableMiddleware",  # database unreachable → 503 (issue 9)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -66,6 +96,8 @@ MIDDLEWARE = [
     # Records the signed-in user as the actor of every change written during the request.
     "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login attempt into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "povertyboard.urls"
@@ -105,6 +137,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Login throttling (django-axes): 5 failed attempts for one username from one address lock that pair out for
+# 15 minutes (the login form answers a Chinese page, 429; POST /api/v1/auth/token/ answers 400 as for a wrong
+# password); a successful login after the cool-off clears the count. Both endpoints count failures. The
+# standalone backend only refuses locked-out attempts; ModelBackend checks the password. force_login (tests)
+# bypasses both. `manage.py axes_reset` lifts every lockout.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "povertyboard.middleware.axes_lockout"
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -119,6 +167,18 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise serves static files in every mode. Development and the test suite (DEBUG on in the environment,
+# even though the test runner turns settings.DEBUG off) serve them from the finders, unhashed, with no
+# collectstatic; production serves the hashed, compressed copies that `collectstatic` writes to STATIC_ROOT.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    },
+}
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
@@ -180,15 +240,54 @@ SPECTACULAR_SETTINGS = {
 
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 
+# Content-Security-Policy of every response (povertyboard.middleware.ContentSecurityPolicy), in every mode so
+# that the browser tests see a violation as a console error: no inline script or style anywhere (templates pass
+# data with json_script; Swagger UI loads its init script from /api/docs/?script), images from the site, data:
+# URIs (Bootstrap's icons, Swagger UI) and the map's tile server.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", *tile_source(MAP_TILE_URL)],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Sessions end when the browser closes, and at the latest 8 hours after login (a working day; shared office
+# computers). Not refreshed on every request: that would write the session row on every page view.
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Request size limits. Form fields and JSON bodies (everything but files) at most 2.5 MB; at most 500 fields in
+# a query string or form (the largest form has a few dozen; the admin's changelist posts ≤ 100 selected rows);
+# one upload per form in practice, 10 allowed. Files are not counted in DATA_UPLOAD_MAX_MEMORY_SIZE: an upload
+# above FILE_UPLOAD_MAX_MEMORY_SIZE is streamed to a temporary file, and the import pages refuse files over
+# households.imports.MAX_UPLOAD_BYTES (10 MB) themselves; nginx's client_max_body_size (README) is 12 MB, the
+# 10 MB file plus the multipart envelope.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    # nginx (README) sets both headers itself, overwriting whatever the client sent; gunicorn listens on
+    # 127.0.0.1 only, so no client reaches Django without passing through it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_AGE = 8 * 3600
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
 
 # History (issue 4): every create / update / delete of these models is recorded with who, when and
 # old → new (django-auditlog). Resident IDs are stored masked in the log as on the pages.

@@ -1,0 +1,209 @@
+"""Secure serving (issue 9): production settings pass `check --deploy`, static files by WhiteNoise, security headers
+and a Content-Security-Policy without inline scripts or styles, login throttling, query-string and upload limits."""
+
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+
+from households.imports import MAX_UPLOAD_BYTES
+from povertyboard.middleware import MAX_QUERY_VALUE_LENGTH
+from povertyboard.settings import tile_source
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "Right-password-1"
+
+
+def run_production(*args: str, **env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    environment.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="example.org",
+                       DJANGO_SETTINGS_MODULE="povertyboard.settings", **env)
+    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, env=environment)
+
+
+# ---- production settings ----
+
+def test_production_passes_check_deploy_without_warnings():
+    result = run_production("manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_secure_cookies_hsts_proxy_and_manifest_static():
+    code = ("import django, json; from django.conf import settings as s; django.setup(); print(json.dumps(["
+            "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT,"
+            "s.SECURE_PROXY_SSL_HEADER, s.STORAGES['staticfiles']['BACKEND'], s.CSRF_TRUSTED_ORIGINS,"
+            "s.CONTENT_SECURITY_POLICY['img-src']]))")
+    result = run_production("-c", code, CSRF_TRUSTED_ORIGINS="https://example.org, https://pb.example.org",
+                            MAP_TILE_URL="https://{s}.tile.example.org/{z}/{x}/{y}.png")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        True, True, 31536000, True, ["HTTP_X_FORWARDED_PROTO", "https"],
+        "whitenoise.storage.CompressedManifestStaticFilesStorage", ["https://example.org", "https://pb.example.org"],
+        ["'self'", "data:", "https://*.tile.example.org"],
+    ]
+
+
+def test_development_and_tests_serve_unhashed_static_files_from_the_finders(client):
+    assert settings.STORAGES["staticfiles"]["BACKEND"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
+    response = client.get("/static/css/site.css")  # the test client has no static handler: this is WhiteNoise
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize(("url", "source"), [
+    ("", []),
+    ("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png", ["https://*.tile.openstreetmap.org"]),
+    ("http://tiles.example.cn:8080/{z}/{x}/{y}.png", ["http://tiles.example.cn:8080"]),
+])
+def test_map_tile_origin_is_the_csp_image_source(url, source):
+    assert tile_source(url) == source
+
+
+@pytest.mark.parametrize("url", ["//tiles.example.cn/{z}.png", "https://a.{s}.example.cn/{z}.png",
+                                 "javascript:alert(1)"])
+def test_map_tile_url_that_is_no_origin_is_refused(url):
+    with pytest.raises(ImproperlyConfigured):
+        tile_source(url)
+
+
+# ---- headers and Content-Security-Policy ----
+
+def test_pages_carry_the_security_headers(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    csp = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    assert csp["default-src"] == "'self'"
+    assert csp["script-src"] == "'self'"
+    assert csp["style-src"] == "'self'"
+    assert csp["img-src"] == "'self' data:"
+    assert csp["frame-ancestors"] == "'none'"
+    assert "unsafe" not in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_api_answers_carry_the_policy_too(client):
+    assert "default-src 'self'" in client.get("/api/v1/households/")["Content-Security-Policy"]
+
+
+TEMPLATE_FILES = sorted((ROOT / "templates").rglob("*.html"))
+
+
+@pytest.mark.parametrize("path", TEMPLATE_FILES, ids=lambda p: str(p.relative_to(ROOT / "templates")))
+def test_templates_have_no_inline_script_style_or_event_handler(path):
+    html = path.read_text(encoding="utf-8")
+    html = re.sub(r"{% comment %}.*?{% endcomment %}", "", html, flags=re.S)
+    assert not [tag for tag in re.findall(r"<script\b[^>]*>", html) if "src=" not in tag], "inline <script>"
+    assert "<style" not in html
+    assert not re.search(r"\sstyle=", html)
+    assert not re.search(r"\son[a-z]+\s*=", html)
+
+
+def test_swagger_ui_loads_its_init_script_from_a_file(client):
+    html = client.get("/api/docs/").content.decode()
+    tags = re.findall(r"<script\b[^>]*>", html)
+    assert tags and all("src=" in tag for tag in tags)
+    assert "<style" not in html
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle" in script.content.decode()
+
+
+# ---- sessions and login throttling ----
+
+@pytest.fixture
+def lisi(django_user_model):
+    return django_user_model.objects.create_user("lisi", password=PASSWORD)
+
+
+@pytest.mark.django_db
+def test_session_ends_with_the_browser(client, lisi):
+    response = client.post(reverse("login"), {"username": "lisi", "password": PASSWORD})
+    assert response.status_code == 302
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["expires"] == "" and cookie["max-age"] == ""
+
+
+@pytest.mark.django_db
+def test_five_failed_logins_lock_the_username_from_that_address(client, lisi, django_user_model):
+    django_user_model.objects.create_user("zhangsan", password=PASSWORD)
+    for _ in range(4):
+        assert client.post(reverse("login"), {"username": "lisi", "password": "wrong"}).status_code == 200
+    locked = client.post(reverse("login"), {"username": "lisi", "password": "wrong"})
+    assert locked.status_code == 429
+    again = client.post(reverse("login"), {"username": "lisi", "password": PASSWORD})  # even the right password
+    assert again.status_code == 429
+    assert "登录失败次数过多" in again.content.decode() and "15 分钟" in again.content.decode()
+    assert "_auth_user_id" not in client.session
+    # the lockout is by username and address: another account from the same address still signs in
+    assert client.post(reverse("login"), {"username": "zhangsan", "password": PASSWORD}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_failed_logins_from_another_address_do_not_lock_this_one(client, lisi):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "lisi", "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
+    assert client.post(reverse("login"), {"username": "lisi", "password": PASSWORD}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_token_endpoint_counts_failures_and_refuses_while_locked(client, lisi):
+    url = reverse("api:token")
+    assert client.post(url, {"username": "lisi", "password": PASSWORD}).status_code == 200
+    for _ in range(5):
+        assert client.post(url, {"username": "lisi", "password": "wrong"}).status_code == 400
+    refused = client.post(url, {"username": "lisi", "password": PASSWORD})
+    assert refused.status_code == 400 and "token" not in refused.json()
+    # the failures on the API lock the login form too (same username, same address)
+    assert client.post(reverse("login"), {"username": "lisi", "password": PASSWORD}).status_code == 429
+
+
+# ---- query strings and request sizes ----
+
+@pytest.mark.parametrize("query", ["q=a%00b", "%00=1", f"q={'x' * (MAX_QUERY_VALUE_LENGTH + 1)}",
+                                   f"{'k' * (MAX_QUERY_VALUE_LENGTH + 1)}=1"])
+def test_page_query_with_nul_or_overlong_value_is_a_plain_400_before_the_login_wall(client, query):
+    response = client.get(f"/households/?{query}")  # anonymous: a view would redirect to the login page
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert "查询参数" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["search=a%00b", f"search={'x' * (MAX_QUERY_VALUE_LENGTH + 1)}"])
+def test_api_query_with_nul_or_overlong_value_is_a_json_400(client, query):
+    response = client.get(f"/api/v1/households/?{query}")
+    assert response.status_code == 400
+    assert set(response.json()) == {"detail"}
+
+
+def test_query_value_at_the_limit_passes_the_guard(client):
+    response = client.get(f"/households/?q={'x' * MAX_QUERY_VALUE_LENGTH}")
+    assert response.status_code == 302  # on to the login wall
+
+
+def test_too_many_form_fields_are_refused(client):
+    fields = {f"f{i}": "1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    assert client.post(reverse("login"), fields).status_code == 400
+
+
+def test_too_large_form_body_is_refused(client):
+    body = {"username": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1), "password": "x"}
+    assert client.post(reverse("login"), body).status_code == 400
+
+
+def test_upload_limits_agree_with_the_import_limit_and_the_proxy():
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= MAX_UPLOAD_BYTES
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    proxy_limit = int(re.search(r"client_max_body_size (\d+)m;", readme).group(1)) * 1024 * 1024
+    assert MAX_UPLOAD_BYTES < proxy_limit <= MAX_UPLOAD_BYTES + 2 * 1024 * 1024
