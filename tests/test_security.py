@@ -19,11 +19,12 @@ from povertyboard.middleware import MAX_QUERY_VALUE_LENGTH
 from povertyboard.settings import tile_source
 
 ROOT = Path(__file__).resolve().parents[1]
+NOT_INHERITED = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}  # the browser tests set the last
 PASSWORD = "Right-password-1"
 
 
 def run_production(*args: str, **env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     environment.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="example.org",
                        DJANGO_SETTINGS_MODULE="povertyboard.settings", **env)
     return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, env=environment)
