@@ -5,8 +5,10 @@ counties, 4,000 villages, 700,000 members, 1,000,000 measures, 20,000 cadres, 24
 reports, 500,000 visits). Every row is demo data: is_demo=True where the model has it, names that say 演示,
 county codes 99xxxx (no real administrative division code starts with 9), resident IDs from those codes.
 The output depends only on --seed and the county's number, county by county, so a run is reproducible.
-Rows are built consistent with the models' rules and written with bulk_create (their clean() is not run:
-the database check constraints still hold every row to them); one transaction, so a failure writes nothing.
+Rows are built consistent with the models' rules (their clean() is not run; the database's check and unique
+constraints still hold every row to them). Rows that later rows point at go through bulk_create; the large
+tables nothing points at are written by CountyBuilder.copy (COPY on PostgreSQL). One transaction for the
+whole run, so a failure writes nothing. Timings: bench/RESULTS.md "generate_demo".
 """
 
 import datetime
