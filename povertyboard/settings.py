@@ -125,6 +125,8 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        # a kept connection that died while idle (database restarted) is replaced, not answered with a 503
+        conn_health_checks=True,
     )
 }
 
