@@ -110,6 +110,31 @@ def test_templates_have_no_inline_script_style_or_event_handler(path):
     assert not re.search(r"\son[a-z]+\s*=", html)
 
 
+@pytest.mark.parametrize("path", TEMPLATE_FILES, ids=lambda p: str(p.relative_to(ROOT / "templates")))
+def test_every_post_form_carries_the_csrf_token(path):
+    html = path.read_text(encoding="utf-8")
+    forms = re.findall(r"<form\b[^>]*>(.*?)</form>", html, flags=re.S | re.I)
+    posting = re.findall(r"<form\b[^>]*method=[\"']post[\"'][^>]*>(.*?)</form>", html, flags=re.S | re.I)
+    assert all("{% csrf_token %}" in body for body in posting), "a POST form without {% csrf_token %}"
+    assert len(posting) <= len(forms)
+
+
+def test_the_csrf_scan_sees_the_post_forms():
+    posting = [p for p in TEMPLATE_FILES
+               if re.search(r"<form\b[^>]*method=[\"']post[\"']", p.read_text(encoding="utf-8"), flags=re.I)]
+    assert len(posting) >= 10, posting
+
+
+@pytest.mark.django_db
+def test_a_post_without_the_csrf_token_is_refused(lisi):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "lisi", "password": PASSWORD})
+    assert response.status_code == 403
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
 def test_swagger_ui_loads_its_init_script_from_a_file(client):
     html = client.get("/api/docs/").content.decode()
     tags = re.findall(r"<script\b[^>]*>", html)

@@ -242,6 +242,21 @@ def test_a_zip_that_is_no_workbook(world, run):
     refused(world, run, out.getvalue(), "registry.xlsx", "不是 Excel 工作簿")
 
 
+def test_a_zip_bomb_is_refused_before_it_is_inflated(world, run):
+    """A small .xlsx whose sheet inflates past MAX_UNZIPPED_BYTES (a zip bomb) is refused from its directory."""
+    from households.imports import MAX_UNZIPPED_BYTES
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            chunk = b"\0" * (1024 * 1024)
+            for _ in range(MAX_UNZIPPED_BYTES // len(chunk) + 1):
+                sheet.write(chunk)
+    assert len(out.getvalue()) < 1024 * 1024  # small on the wire
+    refused(world, run, out.getvalue(), "registry.xlsx", "文件解压后过大")
+
+
 def test_corrupt_workbook(world, run):
     content = households_file(world)
     refused(world, run, content[: len(content) // 2], "registry.xlsx", "不是有效的 Excel（.xlsx）文件，可能已损坏")
