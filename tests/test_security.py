@@ -233,3 +233,25 @@ def test_upload_limits_agree_with_the_import_limit_and_the_proxy():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     proxy_limit = int(re.search(r"client_max_body_size (\d+)m;", readme).group(1)) * 1024 * 1024
     assert MAX_UPLOAD_BYTES < proxy_limit <= MAX_UPLOAD_BYTES + 2 * 1024 * 1024
+
+
+# ---- passwords ----
+
+@pytest.mark.parametrize("password", ["lisi", "12345678", "password", "abc"])
+def test_weak_passwords_are_refused(password, django_user_model):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    user = django_user_model(username="lisi")
+    with pytest.raises(ValidationError):
+        validate_password(password, user)
+
+
+@pytest.mark.django_db
+def test_the_password_change_form_refuses_a_weak_password(client, lisi):
+    client.force_login(lisi)
+    response = client.post(reverse("password_change"), {
+        "old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"})
+    assert response.status_code == 200  # the form again, with its errors
+    lisi.refresh_from_db()
+    assert lisi.check_password(PASSWORD)
