@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from cadres.models import Cadre, Unit
-from povertyboard.filters import IdFilter, YesNoFilter, county_filter, in_area, year_filter
+from povertyboard.filters import IdFilter, SortFilter, YesNoFilter, county_filter, in_area, year_filter
 from villages.models import Village
 
 from .models import AssessmentPeriod, Grade, Scorecard
@@ -24,7 +24,7 @@ class ScorecardFilterSet(django_filters.FilterSet):
     )
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("等次"), empty_label=_("全部"))
     incomplete = django_filters.BooleanFilter(label=_("数据不全"))
-    sort = django_filters.OrderingFilter(
+    sort = SortFilter(
         label=_("排序"),
         fields=(("rank", "rank"), ("unit_rank", "unit_rank"), ("total", "total"), ("attendance", "attendance"),
                 ("duty", "duty"), ("satisfaction", "satisfaction"), ("cadre__name", "name")),

@@ -7,7 +7,6 @@ from another county is a form error, never a way in.
 
 import django_filters
 from django import forms
-from django.core.validators import EMPTY_VALUES
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -15,7 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Unit
 from povertyboard.access import access_of, active_assignment_q
-from povertyboard.filters import VILLAGES, IdFilter, county_filter, in_area, township_filter, village_filter
+from povertyboard.filters import (
+    VILLAGES,
+    IdFilter,
+    SortFilter,
+    county_filter,
+    in_area,
+    township_filter,
+    village_filter,
+)
 from villages.models import Township
 
 from .models import (
@@ -67,16 +74,15 @@ def with_row_figures(rows: QuerySet[Household]) -> QuerySet[Household]:
     )
 
 
-class HouseholdOrdering(django_filters.OrderingFilter):
-    """Whitelisted sorting (?sort=number|-number|head_name|status|members|income|…), ties broken by pk."""
+class HouseholdOrdering(SortFilter):
+    """Whitelisted sorting (?sort=number|-number|head_name|status|members|income|…); sorting on a row figure adds
+    the row figures when the rows do not have them yet."""
 
     def filter(self, qs, value):
-        ordering = [self.get_ordering_value(param) for param in value or () if param not in EMPTY_VALUES]
-        if not ordering:
-            return qs
+        ordering = self.ordering_of(value)
         if any(o.lstrip("-") in ROW_FIGURES for o in ordering) and "member_count" not in qs.query.annotations:
             qs = with_row_figures(qs)
-        return qs.order_by(*ordering, "pk")
+        return super().filter(qs, value)
 
 
 class VillageChoiceField(forms.ModelChoiceField):

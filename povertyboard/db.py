@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import CharField, Func, Q
+from django.db.models import CharField, F, Func, Q
 from django.db.models.functions import Length, Substr
 from django.db.models.lookups import Exact, In
 
@@ -76,3 +76,10 @@ def split_count(total: int, weights, minimum: int = 0) -> list[int]:
     for i in range(total - sum(parts)):
         parts[i % len(parts)] += 1
     return parts
+
+
+def nulls_last(ordering) -> list:
+    """order_by() terms for "field" / "-field" with missing values last either way, on every database
+    (PostgreSQL puts NULLs first when descending, SQLite last), then the id as the tie-breaker."""
+    terms = [F(o[1:]).desc(nulls_last=True) if o.startswith("-") else F(o).asc(nulls_last=True) for o in ordering]
+    return [*terms, "pk"]

@@ -6,17 +6,20 @@
 - `IntegerFilter` / `year_filter`: a whole number (1.5 is a 400, not truncated), a year within bounds.
 - `CodeFilter` / `IdFilter`: a row by its code or id, among the user's; `county_filter` (code), `township_filter`
   (id), `village_filter` (code) are the area filters.
+- `SortFilter`: a list page's ?sort=, with missing values last in either direction (povertyboard.db.nulls_last).
 
 Each filter's schema (drf-spectacular) says its type and carries its label (or help_text) as the description.
 """
 
 import django_filters
 from django import forms
+from django.core.validators import EMPTY_VALUES
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from povertyboard.access import access_of
+from povertyboard.db import nulls_last
 from villages.models import County, Township, Village
 
 YES_NO = [("true", _("是")), ("false", _("否"))]
@@ -35,6 +38,17 @@ def in_area(rows, county_path: str):
         return access_of(request.user).restrict(qs, county_path)
 
     return choices
+
+
+class SortFilter(django_filters.OrderingFilter):
+    """The ?sort= of a list page (whitelisted fields), sorted by nulls_last."""
+
+    def ordering_of(self, value) -> list[str]:
+        return [self.get_ordering_value(param) for param in value or () if param not in EMPTY_VALUES]
+
+    def filter(self, qs, value):
+        ordering = self.ordering_of(value)
+        return qs.order_by(*nulls_last(ordering)) if ordering else qs
 
 
 class DescribedFilter:

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, filters
 from rest_framework.pagination import PageNumberPagination
 
+from povertyboard.db import nulls_last
+
 
 class Pagination(PageNumberPagination):
     """50 rows a page (?page_size= up to 200); a page that is not a number is a 400, one past the end a 404."""
@@ -31,7 +33,8 @@ class Pagination(PageNumberPagination):
 
 
 class StrictOrderingFilter(filters.OrderingFilter):
-    """?ordering= over the view's ordering_fields; an unknown field is a 400 instead of being ignored."""
+    """?ordering= over the view's ordering_fields; an unknown field is a 400 instead of being ignored, and missing
+    values sort last either way (povertyboard.db.nulls_last)."""
 
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
@@ -42,5 +45,9 @@ class StrictOrderingFilter(filters.OrderingFilter):
                 bad = sorted(set(fields) - set(valid))
                 raise exceptions.ValidationError(
                     {self.ordering_param: [_("不能按 %(fields)s 排序。") % {"fields": ", ".join(bad)}]})
-            return [*valid, "pk"]
+            return valid
         return self.get_default_ordering(view)
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        return queryset.order_by(*nulls_last(ordering)) if ordering else queryset
