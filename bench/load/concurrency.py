@@ -1,0 +1,159 @@
+"""Driver of bench/load/concurrency.sh (issue #8): each route alone under wrk at a fixed number of connections.
+
+Run by concurrency.sh against its gunicorn (the same environment: DATABASE_URL, load_settings), with the targets
+that prep.py printed. It
+- logs the county-staff account `loadstaff` in once through the login form and gets its API token
+  (client.login / client.api_token: the session and the token the requests below carry);
+- counts each route's queries once, in this process, through the Django test client with the same session or
+  token (CaptureQueriesContext, after one warm-up request), with their database time and the slowest query;
+- runs wrk on each route separately (--warmup seconds discarded, then --duration seconds measured), with the
+  trivial endpoint first and again last, so that the drift of a shared machine shows;
+- prints Markdown table rows: requests/s, p50/p95/p99, non-2xx responses, and each route's throughput as a
+  fraction of the trivial endpoint's (the mean of its two runs).
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from client import api_token, login  # noqa: E402  (this script's directory, bench/load, is on sys.path)
+
+LUA = HERE / "wrk_report.lua"
+USER = "loadstaff"  # made by prep.py: county staff of the largest generated county
+TRIVIAL = "trivial: API root"
+
+
+def routes(t: dict) -> list[tuple[str, str, str]]:
+    """(name, credentials, path). The trivial endpoint comes first and last."""
+    return [
+        (TRIVIAL, "token", "/api/v1/"),
+        ("api: households list, 50 rows", "token", "/api/v1/households/?page_size=50"),
+        ("api: village summary", "token", f"/api/v1/villages/{t['village_code']}/summary/"),
+        ("page: county dashboard", "session", f"/areas/{t['county_code']}/"),
+        ("page: village", "session", f"/areas/village/{t['village_code']}/"),
+        (TRIVIAL + " (again, last)", "token", "/api/v1/"),
+    ]
+
+
+def headers(credentials: str, session: dict, token: str) -> dict:
+    """What nginx would pass on (README, Production), plus the credentials."""
+    head = {"X-Forwarded-Proto": "https", "X-Real-IP": "127.0.0.1", "Accept": "application/json, text/html"}
+    if credentials == "token":
+        head["Authorization"] = f"Token {token}"
+    else:
+        head["Cookie"] = f"sessionid={session['sessionid']}"
+    return head
+
+
+def query_counts(table, session: dict, token: str) -> dict:
+    """Per path: (queries, their database ms, the slowest query's ms and SQL start), one request each."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()  # lets the test client's host through ALLOWED_HOSTS
+    counts = {}
+    for _name, credentials, path in table:
+        client = Client(headers=headers(credentials, session, token))
+        response = client.get(path)
+        if response.status_code != 200:
+            sys.exit(f"{path}: HTTP {response.status_code} {response.content[:300]!r}")
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        times = [(float(q["time"]) * 1000, q["sql"]) for q in queries.captured_queries]
+        slowest = max(times, default=(0.0, ""))
+        counts[path] = (len(times), sum(ms for ms, _sql in times), slowest)
+    connection.close()
+    return counts
+
+
+def run_wrk(args, path: str, head: dict, seconds: int) -> dict:
+    command = ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{seconds}s", "--timeout", "30s",
+               "-s", str(LUA)]
+    for key, value in head.items():
+        command += ["-H", f"{key}: {value}"]
+    command.append(f"http://127.0.0.1:{args.port}{path}")
+    done = subprocess.run(command, capture_output=True, text=True)
+    match = re.search(r"^WRK (\{.*\})$", done.stdout, re.M)
+    if done.returncode or not match:
+        sys.exit(f"wrk failed on {path} (exit status {done.returncode}):\n{done.stdout}{done.stderr}")
+    return json.loads(match.group(1))
+
+
+def machine() -> str:
+    with open("/proc/meminfo") as meminfo:
+        kib = int(meminfo.readline().split()[1])
+    return f"nproc {os.cpu_count()}, RAM {kib / 2**20:.1f} GiB"
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--targets", required=True, help="JSON from prep.py")
+    parser.add_argument("--label", required=True, help="the dataset's N, first column of the rows")
+    parser.add_argument("--server", required=True, help="the gunicorn configuration, printed with the figures")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--duration", type=int, default=25, help="seconds measured per route")
+    parser.add_argument("--warmup", type=int, default=5, help="seconds per route before, discarded")
+    args = parser.parse_args()
+    targets = json.loads(args.targets)
+    table = routes(targets)
+
+    session = login(args.port, USER)
+    token = api_token(args.port, USER)
+    counts = query_counts(table, session, token)
+
+    print(f"dataset: {args.label}; households in the database {targets['households_total']:,}; county "
+          f"{targets['county_name']} {targets['county_code']} ({targets['county_households']:,} households), "
+          f"village {targets['village_code']} ({targets['village_households']:,} households)")
+    print(f"server: {args.server}; wrk {args.threads} threads, {args.connections} connections, {args.warmup} s "
+          f"warm-up + {args.duration} s per route; machine: {machine()}; load average at the start {load()}",
+          flush=True)
+    figures = []
+    for name, credentials, path in table:
+        head = headers(credentials, session, token)
+        run_wrk(args, path, head, args.warmup)
+        result = run_wrk(args, path, head, args.duration)
+        result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+        figures.append((name, path, result))
+        print(f"  {name}: {result['rps']:.1f} requests/s, p95 {result['p95_us'] / 1000:.0f} ms "
+              f"(load average {load()})", flush=True)
+
+    trivial = [result["rps"] for name, _path, result in figures if name.startswith(TRIVIAL)]
+    yardstick = sum(trivial) / len(trivial)
+    print()
+    print("| N | route | request | queries (their ms) | requests/s | p50 ms | p95 ms | p99 ms | non-2xx "
+          "| ÷ trivial |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name, path, r in figures:
+        queries, sql_ms, _slowest = counts[path]
+        print(f"| {args.label} | {name} | `GET {path}` | {queries} ({sql_ms:.0f}) | {r['rps']:.1f} | "
+              f"{r['p50_us'] / 1000:.0f} | {r['p95_us'] / 1000:.0f} | {r['p99_us'] / 1000:.0f} | "
+              f"{r['non_2xx'] + r['socket_errors']} | {r['rps'] / yardstick:.2f} |")
+    print()
+    print(f"÷ trivial: requests/s over the mean of the two trivial runs ({' and '.join(f'{x:.1f}' for x in trivial)}"
+          f" requests/s); non-2xx includes socket errors and timeouts. Load average at the end: {load()}")
+    for _name, path, _result in figures[:-1]:
+        _queries, _ms, (ms, sql) = counts[path]
+        print(f"slowest query of {path}: {ms:.1f} ms  {sql[:160]}")
+    if any(r["non_2xx"] + r["socket_errors"] for _name, _path, r in figures):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

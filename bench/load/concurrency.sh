@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Concurrent serving (issue #8): gunicorn (DEBUG=0) on an existing generate_demo database, each route driven
+# alone by wrk at 16 connections over loopback; prints Markdown rows (requests/s, p50/p95/p99, non-2xx, queries,
+# throughput ÷ the trivial endpoint's) with the dataset and the machine.
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/pb_bench_200000 bash bench/load/concurrency.sh
+# The database is one that bench/scale.sh builds (migrate, seed_reports, generate_demo --append, ANALYZE); it is
+# not dropped or changed, except for the bench account `loadstaff` that prep.py adds, its session and API token.
+# Environment: N (label of the rows; default the digits ending the database name), CONNECTIONS (16),
+# DURATION (25 s per route), WARMUP (5 s per route, discarded), WORKERS (2 × nproc + 1), WORKER_CLASS (sync) and
+# THREADS (1; gthread only), PORT (18458).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+: "${DATABASE_URL:?DATABASE_URL must name a database filled by generate_demo (e.g. pb_bench_200000)}"
+DB=${DATABASE_URL##*/}
+N=${N:-$(grep -o '[0-9]*$' <<<"$DB" || echo "$DB")}
+CONNECTIONS=${CONNECTIONS:-16}; DURATION=${DURATION:-25}; WARMUP=${WARMUP:-5}; PORT=${PORT:-18458}
+WORKERS=${WORKERS:-$((2 * $(nproc) + 1))}; WORKER_CLASS=${WORKER_CLASS:-sync}; THREADS=${THREADS:-1}
+PY=.venv/bin/python
+
+if ! command -v wrk >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+
+export DATABASE_URL DEBUG=0 ALLOWED_HOSTS=127.0.0.1 DB_CONN_MAX_AGE=60 LOG_LEVEL=WARNING
+SECRET_KEY=$($PY -c "import secrets; print(secrets.token_urlsafe(60))"); export SECRET_KEY
+# load_settings: the production settings with the static manifest in a scratch directory (with DEBUG off the
+# pages' {% static %} tags need it).
+export DJANGO_SETTINGS_MODULE=load_settings PYTHONPATH="$PWD/bench/load"
+WORK=$(mktemp -d); export LOAD_STATIC_ROOT="$WORK/static"
+GUNICORN_PID=
+
+cleanup() {
+    if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
+        kill "$GUNICORN_PID"; wait "$GUNICORN_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+step() { echo "== $(date +%T) $*"; }
+
+step "collectstatic (scratch directory, uncompressed)"; $PY manage.py collectstatic --noinput -v 0
+TARGETS=$($PY manage.py shell < bench/load/prep.py | sed -n 's/^TARGETS=//p')
+echo "targets: $TARGETS"
+
+SERVER="gunicorn $WORKERS $WORKER_CLASS workers"
+[ "$WORKER_CLASS" = gthread ] && SERVER="$SERVER × $THREADS threads"
+step "$SERVER on 127.0.0.1:$PORT"
+.venv/bin/gunicorn povertyboard.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+    --worker-class "$WORKER_CLASS" --threads "$THREADS" --timeout 120 --forwarded-allow-ips 127.0.0.1 \
+    --error-logfile "$WORK/gunicorn.log" &
+GUNICORN_PID=$!
+for _ in $(seq 60); do
+    curl -s -o /dev/null -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$PORT/accounts/login/" && break
+    sleep 1
+done
+
+step "wrk: $CONNECTIONS connections, ${WARMUP} s warm-up + ${DURATION} s per route"
+status=0
+$PY bench/load/concurrency.py --port "$PORT" --targets "$TARGETS" --label "$N" --server "$SERVER" \
+    --connections "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" || status=$?
+if grep -q -i "error\|traceback" "$WORK/gunicorn.log"; then
+    echo "gunicorn log:"; grep -i -A3 "error\|traceback" "$WORK/gunicorn.log" | head -60
+fi
+exit $status
