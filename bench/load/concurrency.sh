@@ -5,17 +5,20 @@
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/pb_bench_200000 bash bench/load/concurrency.sh
 # The database is one that bench/scale.sh builds (migrate, seed_reports, generate_demo --append, ANALYZE); it is
 # not dropped or changed, except for the bench account `loadstaff` that prep.py adds, its session and API token.
+# REV (e.g. REV=HEAD): serve that commit, exported with `git archive` into a scratch directory, instead of the
+# working tree (which may hold other people's unfinished edits); the venv and node_modules are the checkout's.
 # Environment: N (label of the rows; default the digits ending the database name), CONNECTIONS (16),
 # DURATION (25 s per route), WARMUP (5 s per route, discarded), WORKERS (2 × nproc + 1), WORKER_CLASS (sync) and
 # THREADS (1; gthread only), PORT (18458).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+CHECKOUT=$PWD
 : "${DATABASE_URL:?DATABASE_URL must name a database filled by generate_demo (e.g. pb_bench_200000)}"
 DB=${DATABASE_URL##*/}
 N=${N:-$(grep -o '[0-9]*$' <<<"$DB" || echo "$DB")}
 CONNECTIONS=${CONNECTIONS:-16}; DURATION=${DURATION:-25}; WARMUP=${WARMUP:-5}; PORT=${PORT:-18458}
 WORKERS=${WORKERS:-$((2 * $(nproc) + 1))}; WORKER_CLASS=${WORKER_CLASS:-sync}; THREADS=${THREADS:-1}
-PY=.venv/bin/python
+PY=$CHECKOUT/.venv/bin/python
 
 if ! command -v wrk >/dev/null; then
     apt-get update -qq
@@ -26,7 +29,6 @@ export DATABASE_URL DEBUG=0 ALLOWED_HOSTS=127.0.0.1 DB_CONN_MAX_AGE=60 LOG_LEVEL
 SECRET_KEY=$($PY -c "import secrets; print(secrets.token_urlsafe(60))"); export SECRET_KEY
 # load_settings: the production settings with the static manifest in a scratch directory (with DEBUG off the
 # pages' {% static %} tags need it).
-export DJANGO_SETTINGS_MODULE=load_settings PYTHONPATH="$PWD/bench/load"
 WORK=$(mktemp -d); export LOAD_STATIC_ROOT="$WORK/static"
 GUNICORN_PID=
 
@@ -40,6 +42,22 @@ trap cleanup EXIT
 
 step() { echo "== $(date +%T) $*"; }
 
+if [ -n "${REV:-}" ]; then
+    mkdir "$WORK/src"
+    git archive "$REV" | tar -x -C "$WORK/src"
+    ln -s "$CHECKOUT/node_modules" "$WORK/src/node_modules"
+    cd "$WORK/src"
+    step "serving $(git -C "$CHECKOUT" rev-parse --short "$REV") ($REV), exported to $PWD"
+else
+    step "serving the working tree $PWD (git status: $(git status --short | wc -l) changed files)"
+fi
+export DJANGO_SETTINGS_MODULE=load_settings PYTHONPATH="$PWD/bench/load"
+if ! plan=$($PY manage.py migrate --check --plan); then
+    echo "$plan" >&2
+    echo "$DB lacks the migrations above: migrate it first, or serve a commit that matches it (REV=…)" >&2
+    exit 1
+fi
+
 step "collectstatic (scratch directory, uncompressed)"; $PY manage.py collectstatic --noinput -v 0
 TARGETS=$($PY manage.py shell < bench/load/prep.py | sed -n 's/^TARGETS=//p')
 echo "targets: $TARGETS"
@@ -47,7 +65,7 @@ echo "targets: $TARGETS"
 SERVER="gunicorn $WORKERS $WORKER_CLASS workers"
 [ "$WORKER_CLASS" = gthread ] && SERVER="$SERVER × $THREADS threads"
 step "$SERVER on 127.0.0.1:$PORT"
-.venv/bin/gunicorn povertyboard.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+"$CHECKOUT/.venv/bin/gunicorn" povertyboard.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
     --worker-class "$WORKER_CLASS" --threads "$THREADS" --timeout 120 --forwarded-allow-ips 127.0.0.1 \
     --error-logfile "$WORK/gunicorn.log" &
 GUNICORN_PID=$!
