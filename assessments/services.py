@@ -20,6 +20,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,32 +58,35 @@ def cadres_of(period: AssessmentPeriod):
     return Cadre.objects.filter(pk__in=assignments.values("cadre")).select_related("unit").order_by("pk")
 
 
-def _expected_months(period: AssessmentPeriod, spans: list[tuple]) -> list[datetime.date]:
-    """The period's months in which the cadre held a resident assignment (so a report is due)."""
-    due = []
-    for month in period_months(period):
-        month_end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
-        if any(start <= month_end and (end is None or end >= month) for start, end in spans):
-            due.append(month)
-    return due
+def _month_spans(period: AssessmentPeriod) -> list[tuple[datetime.date, datetime.date]]:
+    """(first day, last day) of every month the period touches."""
+    return [(m, m.replace(day=calendar.monthrange(m.year, m.month)[1])) for m in period_months(period)]
+
+
+def _expected_months(months: list[tuple], spans: list[tuple]) -> list[datetime.date]:
+    """The months (from `_month_spans`) in which the cadre held a resident assignment (so a report is due)."""
+    return [month for month, month_end in months
+            if any(start <= month_end and (end is None or end >= month) for start, end in spans)]
 
 
 def attendance_score(period: AssessmentPeriod, reports: dict, due: list) -> Decimal | None:
-    """Mean over the due months of 100 × min(1, present / required), minus the absence deduction."""
+    """Mean over the due months of 100 × min(1, present / required), minus the absence deduction.
+
+    `reports` maps a month to its report's (days present, unreported absence days)."""
     if not due or any(m not in reports for m in due):
         return None
     required = Decimal(period.required_days_per_month)
-    shares = [min(Decimal(1), Decimal(reports[m].days_present) / required) for m in due]
-    absences = sum(reports[m].unreported_absences for m in due)
+    shares = [min(Decimal(1), Decimal(reports[m][0]) / required) for m in due]
+    absences = sum(reports[m][1] for m in due)
     score = HUNDRED * sum(shares) / len(shares) - period.absence_deduction * absences
     return _round(max(Decimal(0), score))
 
 
-def satisfaction_score(period: AssessmentPeriod, surveys: list) -> Decimal | None:
-    """100 × (satisfied + factor × basically satisfied) / responses, over every group surveyed."""
-    satisfied = sum(s.satisfied for s in surveys)
-    basic = sum(s.basically_satisfied for s in surveys)
-    responses = satisfied + basic + sum(s.unsatisfied for s in surveys)
+def satisfaction_score(period: AssessmentPeriod, answers) -> Decimal | None:
+    """100 × (satisfied + factor × basically satisfied) / responses; `answers` are the (satisfied, basically
+    satisfied, unsatisfied) counts summed over every group surveyed."""
+    satisfied, basic, unsatisfied = answers
+    responses = satisfied + basic + unsatisfied
     if not responses:
         return None
     return _round(HUNDRED * (satisfied + period.basic_satisfied_factor * basic) / responses)
@@ -102,14 +106,17 @@ def grade_of(period: AssessmentPeriod, total: Decimal | None, vetoed: bool) -> s
     return Grade.INCOMPETENT
 
 
+NO_ANSWERS = (0, 0, 0)  # a cadre nobody answered a survey about
+
+
 @dataclass
 class _Inputs:
-    """Every input of a period, read once and grouped by cadre id."""
+    """Every input of a period, read once as plain values (no model instances) and grouped by cadre id."""
 
-    spans: dict = field(default_factory=lambda: defaultdict(list))
-    reports: dict = field(default_factory=lambda: defaultdict(dict))
+    spans: dict = field(default_factory=lambda: defaultdict(list))  # [(start, end)]
+    reports: dict = field(default_factory=lambda: defaultdict(dict))  # {month: (present, absences)}
     duty: dict = field(default_factory=dict)
-    surveys: dict = field(default_factory=lambda: defaultdict(list))
+    surveys: dict = field(default_factory=dict)  # [satisfied, basically satisfied, unsatisfied] over the groups
     bonus: dict = field(default_factory=lambda: defaultdict(Decimal))
     vetoes: dict = field(default_factory=dict)
 
@@ -120,28 +127,31 @@ def _read_inputs(period: AssessmentPeriod, cadre_ids: list[int]) -> _Inputs:
         cadre__in=cadre_ids, village__township__county=period.county_id, role__in=Assignment.RESIDENT_ROLES,
     ).values_list("cadre_id", "start_date", "end_date"):
         inputs.spans[cadre_id].append((start, end))
-    for report in AttendanceReport.objects.filter(
+    for cadre_id, month, present, absences in AttendanceReport.objects.filter(
         cadre__in=cadre_ids, month__gte=period.start_date.replace(day=1), month__lte=period.end_date,
-    ):
-        inputs.reports[report.cadre_id][report.month] = report
+    ).values_list("cadre_id", "month", "days_present", "unreported_absences"):
+        inputs.reports[cadre_id][month] = (present, absences)
     inputs.duty = dict(DutyRating.objects.filter(period=period).values_list("cadre_id", "score"))
-    for survey in SatisfactionSurvey.objects.filter(period=period):
-        inputs.surveys[survey.cadre_id].append(survey)
+    inputs.surveys = {cadre_id: answers for cadre_id, *answers in (
+        SatisfactionSurvey.objects.filter(period=period).values("cadre_id")
+        .annotate(s=Sum("satisfied"), b=Sum("basically_satisfied"), u=Sum("unsatisfied"))
+        .values_list("cadre_id", "s", "b", "u")
+    )}
     for cadre_id, points in BonusItem.objects.filter(period=period).values_list("cadre_id", "points"):
         inputs.bonus[cadre_id] += points
     inputs.vetoes = dict(Veto.objects.filter(period=period).values_list("cadre_id", "reason"))
     return inputs
 
 
-def _score_one(period: AssessmentPeriod, cadre: Cadre, inputs: _Inputs, now) -> Scorecard:
-    due = _expected_months(period, inputs.spans[cadre.pk])
+def _score_one(period: AssessmentPeriod, months: list[tuple], cadre: Cadre, inputs: _Inputs, now) -> Scorecard:
+    due = _expected_months(months, inputs.spans[cadre.pk])
     reports = inputs.reports[cadre.pk]
     missing = [_("考勤月报 %(month)s") % {"month": f"{m:%Y-%m}"} for m in due if m not in reports]
     attendance = attendance_score(period, reports, due)
     duty = inputs.duty.get(cadre.pk)
     if duty is None:
         missing.append(_("履职评分"))
-    satisfaction = satisfaction_score(period, inputs.surveys[cadre.pk])
+    satisfaction = satisfaction_score(period, inputs.surveys.get(cadre.pk, NO_ANSWERS))
     if satisfaction is None:
         missing.append(_("满意度测评"))
     bonus = _round(min(period.bonus_cap, inputs.bonus[cadre.pk]))
@@ -173,15 +183,16 @@ def _rank(cards: list[Scorecard], attr: str, vetoed: dict) -> None:
 
 
 def _log_changes(period, before: dict, after: list[Scorecard], actor) -> None:
-    """One history entry per created or changed scorecard, written in one statement."""
+    """One history entry per created or changed scorecard, written in one statement; `before` maps a cadre id
+    to the stored values of SCORED_FIELDS."""
     content_type = ContentType.objects.get_for_model(Scorecard)
     entries = []
     for card in after:
         old = before.get(card.cadre_id)
         changes = {
-            name: [None if old is None else str(getattr(old, name)), str(getattr(card, name))]
+            name: [None if old is None else str(old[name]), str(getattr(card, name))]
             for name in SCORED_FIELDS
-            if old is None or getattr(old, name) != getattr(card, name)
+            if old is None or old[name] != getattr(card, name)
         }
         if not changes:
             continue
@@ -193,16 +204,23 @@ def _log_changes(period, before: dict, after: list[Scorecard], actor) -> None:
     LogEntry.objects.bulk_create(entries)
 
 
+def _stored_values(period: AssessmentPeriod) -> dict:
+    """The period's stored scorecards as {cadre id: {field: value}} over SCORED_FIELDS."""
+    return {row["cadre_id"]: row for row in Scorecard.objects.filter(period=period).values("cadre_id", *SCORED_FIELDS)}
+
+
 @transaction.atomic
 def score_period(period: AssessmentPeriod, actor=None) -> list[Scorecard]:
-    """(Re)compute and store every scorecard of the period; a re-run updates, never duplicates."""
+    """(Re)compute and store every scorecard of the period; a re-run updates, never duplicates.
+
+    Returns the stored scorecards (primary keys set by the upsert) by rank, unranked ones last, then cadre."""
     period = AssessmentPeriod.objects.select_for_update().get(pk=period.pk)
     if period.closed:
         raise ValidationError(_("考核期“%(name)s”已结束，记分卡已冻结，不能重新计算。") % {"name": period.name})
     cadres = list(cadres_of(period))
     inputs = _read_inputs(period, [c.pk for c in cadres])
-    now = timezone.now()
-    cards = [_score_one(period, cadre, inputs, now) for cadre in cadres]
+    now, months = timezone.now(), _month_spans(period)
+    cards = [_score_one(period, months, cadre, inputs, now) for cadre in cadres]
     _rank(cards, "rank", inputs.vetoes)
     by_unit = defaultdict(list)
     for card in cards:
@@ -211,15 +229,15 @@ def score_period(period: AssessmentPeriod, actor=None) -> list[Scorecard]:
         if unit_id is not None:  # a cadre with no dispatching unit has no unit rank
             _rank(unit_cards, "unit_rank", inputs.vetoes)
 
-    before = {c.cadre_id: c for c in Scorecard.objects.filter(period=period)}
+    before = _stored_values(period)
     Scorecard.objects.filter(period=period).exclude(cadre__in=[c.pk for c in cadres]).delete()
     Scorecard.objects.bulk_create(
         cards, update_conflicts=True, unique_fields=["period", "cadre"],
         update_fields=[*SCORED_FIELDS, "computed_at"],
     )
-    stored = list(Scorecard.objects.filter(period=period).select_related("cadre__unit").order_by("rank", "cadre"))
-    _log_changes(period, before, stored, actor)
-    return stored
+    cards.sort(key=lambda c: (c.rank is None, c.rank or 0, c.cadre_id))
+    _log_changes(period, before, cards, actor)
+    return cards
 
 
 def _check_supervisor(user, county_id: int) -> None:

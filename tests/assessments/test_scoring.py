@@ -242,3 +242,20 @@ def test_seeded_golmud_2016(transactional_db):
     ranks = sorted(c.rank for c in cards if not c.incomplete)
     assert ranks[0] == 1 and len(ranks) == 38
     assert vetoed[0].rank == 38  # ranked after every cadre without a veto
+
+
+def test_returned_cards_are_the_stored_rows_by_rank_unranked_last(period, county, village):
+    ranked = [resident(county, village) for _ in range(3)]
+    for cadre, duty in zip(ranked, ("70", "90", "80"), strict=True):
+        complete_inputs(period, cadre, duty=duty)
+    unranked = resident(county, village)  # no inputs at all
+    score_period(period)  # the second run updates the rows the first one created
+    cards = score_period(period)
+    assert [c.cadre_id for c in cards] == [ranked[1].pk, ranked[2].pk, ranked[0].pk, unranked.pk]
+    assert [c.rank for c in cards] == [1, 2, 3, None]
+    stored = {c.pk: c for c in Scorecard.objects.filter(period=period)}
+    assert sorted(stored) == sorted(c.pk for c in cards)
+    for card in cards:
+        row = stored[card.pk]
+        assert (row.cadre_id, row.total, row.grade, row.rank, row.missing) == \
+            (card.cadre_id, card.total, card.grade, card.rank, card.missing)
