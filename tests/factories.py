@@ -56,6 +56,7 @@ from households.validators import SEX_FEMALE, SEX_MALE, make_resident_id
 from villages.models import (
     CollectiveEconomy,
     County,
+    DashboardSnapshot,
     FundAllocation,
     FundSource,
     Gate,
@@ -628,6 +629,8 @@ def build_all() -> dict:
         make_bonus_item(period, cadre),
         make_veto(period, cadre),
         make_scorecard(period, cadre, grade=Grade.INCOMPETENT),
+        # written by the writes above (villages.snapshots marks the village's figures out of date)
+        DashboardSnapshot.objects.get(kind=DashboardSnapshot.Kind.VILLAGE, area_id=village.pk),
     ]
     return {type(obj): obj for obj in objects}
 

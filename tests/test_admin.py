@@ -17,12 +17,12 @@ from assessments.models import AssessmentPeriod, Scorecard
 from cadres.models import Cadre
 from households.models import Household, Measure, Member
 from tests.factories import build_all, make_cadre, make_household, make_measure, make_member
-from villages.models import GateTransition
+from villages.models import DashboardSnapshot, GateTransition
 
 APP_LABELS = ("villages", "households", "cadres", "assessments")
 
 # Computed or service-recorded rows: the admin may look at them but never add one.
-ADD_DISABLED = {GateTransition, Scorecard}
+ADD_DISABLED = {GateTransition, Scorecard, DashboardSnapshot}
 
 
 def domain_models():

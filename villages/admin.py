@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     CollectiveEconomy,
     County,
+    DashboardSnapshot,
     FundAllocation,
     FundSource,
     GateTransition,
@@ -251,3 +252,21 @@ class UserAreaAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "prefecture", "county__name")
     autocomplete_fields = ("user", "county")
     list_select_related = ("user", "county")
+
+
+@admin.register(DashboardSnapshot)
+class DashboardSnapshotAdmin(admin.ModelAdmin):
+    """Read-only: written by villages.snapshots. Deleting one only makes the next read recompute it."""
+
+    list_display = ("kind", "area_id", "county", "version", "computed_version", "computed_at")
+    list_filter = ("kind", "county")
+    list_select_related = ("county",)
+    search_fields = ("county__name", "county__code")
+    ordering = ("county", "kind", "area_id")
+    readonly_fields = ("kind", "area_id", "county", "version", "computed_version", "computed_at", "data")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

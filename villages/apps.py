@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class VillagesConfig(AppConfig):
     name = "villages"
     verbose_name = _("区域、项目与资金")
+
+    def ready(self):
+        from . import snapshots
+
+        snapshots.connect_signals()

@@ -92,6 +92,19 @@ class Chart:
         }
 
 
+def _value(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _cell_json(cell: Cell) -> list:
+    return [_value(cell.value), cell.key, [list(f) for f in cell.filters]]
+
+
+def _cell(data: list) -> Cell:
+    value, key, filters = data
+    return Cell(None if value is None else Decimal(value), key, tuple(tuple(f) for f in filters))
+
+
 @dataclass
 class Dashboard:
     area: Area
@@ -101,6 +114,37 @@ class Dashboard:
     tables: dict = field(default_factory=dict)  # name -> list of (label, Cell)
     report_keys: dict = field(default_factory=dict)  # figure key -> ReportFigure of the county
     as_of: datetime.date | None = None
+    computed_at: datetime.datetime | None = None  # when the figures were computed (villages.snapshots)
+
+    def to_json(self) -> dict:
+        """Everything but the area and its report figures, as JSON (labels in the active language)."""
+        return {
+            "kind": self.kind,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "headline": [[n.key, str(n.label), str(n.unit), _value(n.value)] for n in self.headline],
+            "charts": [{"id": c.id, "title": str(c.title), "kind": c.kind, "labels": [str(x) for x in c.labels],
+                        "stacked": c.stacked, "unit": str(c.unit), "note": str(c.note),
+                        "series": [{"label": str(s.label), "kind": s.kind, "axis": s.axis,
+                                    "cells": [_cell_json(cell) for cell in s.cells]} for s in c.series]}
+                       for c in self.charts],
+            "tables": {name: [[str(label), _cell_json(cell)] for label, cell in rows]
+                       for name, rows in self.tables.items()},
+        }
+
+    @classmethod
+    def from_json(cls, area: Area, data: dict, report_keys: dict, computed_at) -> "Dashboard":
+        return cls(
+            area, data["kind"],
+            [Number(key, label, unit, None if value is None else Decimal(value))
+             for key, label, unit, value in data["headline"]],
+            [Chart(c["id"], c["title"], c["kind"], c["labels"],
+                   [Series(s["label"], [_cell(x) for x in s["cells"]], s["kind"], s["axis"]) for s in c["series"]],
+                   c["stacked"], c["unit"], c["note"]) for c in data["charts"]],
+            {name: [(label, _cell(cell)) for label, cell in rows] for name, rows in data["tables"].items()},
+            report_keys,
+            datetime.date.fromisoformat(data["as_of"]) if data["as_of"] else None,
+            computed_at,
+        )
 
 
 # Labels and units of the figures a dashboard shows.

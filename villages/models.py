@@ -333,6 +333,24 @@ class FundAllocation(models.Model):
     def target(self):
         return self.project or self.village or self.household
 
+    def clean(self):
+        """Money of a county's source goes to that county's projects, villages and households."""
+        if not self.source_id:
+            return
+        county_id = FundSource.objects.filter(pk=self.source_id).values_list("county_id", flat=True).first()
+        if self.project_id:
+            target_county = Project.objects.filter(pk=self.project_id).values_list("county_id", flat=True).first()
+        elif self.village_id:
+            target_county = Village.objects.filter(pk=self.village_id).values_list(
+                "township__county_id", flat=True).first()
+        elif self.household_id:
+            target_county = self._meta.get_field("household").related_model.objects.filter(
+                pk=self.household_id).values_list("village__township__county_id", flat=True).first()
+        else:
+            return
+        if target_county != county_id:
+            raise ValidationError(_("资金分配的对象必须在资金来源所属的县（市）内。"))
+
     @property
     def is_disbursed(self) -> bool:
         return self.gate >= Gate.DISBURSEMENT
@@ -424,3 +442,34 @@ class UserArea(models.Model):
             raise ValidationError(_("请选择一个县（市），或填写一个州（市），二者只能选其一。"))
         if self.prefecture and not County.objects.filter(prefecture=self.prefecture).exists():
             raise ValidationError({"prefecture": _("没有属于该州（市）的县（市）。")})
+
+
+class DashboardSnapshot(models.Model):
+    """An area's dashboard as last computed (villages.snapshots), so a page or API read does not rescan its rows.
+
+    `version` counts the changes to the area's data (bumped in the writing transaction); the snapshot is current
+    while `computed_version` equals it and it was computed today (figures such as this month's visits depend on
+    the date). `data` holds the dashboard per language code, since its labels are translated text.
+    """
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", _("县（市）")
+        TOWNSHIP = "township", _("乡镇（街道）")
+        VILLAGE = "village", _("行政村")
+
+    kind = models.CharField(_("区域级别"), max_length=10, choices=Kind.choices)
+    area_id = models.PositiveIntegerField(_("区域 ID"))
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+", verbose_name=_("县（市）"))
+    version = models.PositiveBigIntegerField(_("数据版本"), default=0)
+    computed_version = models.BigIntegerField(_("统计时的数据版本"), default=-1)
+    computed_at = models.DateTimeField(_("统计时间"), null=True, blank=True)
+    data = models.JSONField(_("统计结果"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("统计快照")
+        verbose_name_plural = _("统计快照")
+        constraints = [models.UniqueConstraint(fields=["kind", "area_id"], name="snapshot_one_per_area")]
+        indexes = [models.Index(fields=["county"], name="snapshot_county")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.area_id}"

@@ -115,10 +115,14 @@ def fund_sources(area: Area, kind: str | None = None, purpose: str | None = None
 
 
 def allocations_in(area: Area) -> QuerySet[FundAllocation]:
-    """Allocations whose target (project, village or household) lies in the area."""
+    """Allocations whose target (project, village or household) lies in the area.
+
+    A target lies in its source's county (FundAllocation.clean), so the county's sources come first: the OR over
+    the three targets then tests the county's allocations, not every allocation of the province."""
     if isinstance(area, County):
         return FundAllocation.objects.filter(source__county=area)
-    return FundAllocation.objects.filter(
+    county_id = area.county_id if isinstance(area, Township) else area.township.county_id
+    return FundAllocation.objects.filter(source__county_id=county_id).filter(
         area_q(area, "project__village") | area_q(area, "village") | area_q(area, "household__village")
     )
 

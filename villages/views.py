@@ -18,6 +18,7 @@ from povertyboard.access import access_of, get_readable_or_404
 
 from . import dashboard as dashboards
 from . import figures as report_figures
+from . import snapshots
 from .models import County, ReportFigure, Township, Village
 
 ROWS_PER_PAGE = 100
@@ -135,7 +136,7 @@ class Linked:
 
 
 def _page_context(request, area) -> dict:
-    board = dashboards.dashboard(area)
+    board = snapshots.dashboard(area)
     county = _county(area)
     headline = [Linked(area, n, report=board.report_keys.get(n.key)) for n in board.headline]
     charts, charts_json = [], []
@@ -156,6 +157,7 @@ def _page_context(request, area) -> dict:
         "charts_json": charts_json,
         "tables": tables,
         "as_of": board.as_of,
+        "computed_at": board.computed_at,
         "printed": timezone.localdate(),
         "demo": area.is_demo if isinstance(area, Village) else None,
     }

@@ -298,6 +298,7 @@ class SummarySerializer(serializers.Serializer):
     demo = serializers.BooleanField(help_text=_("区域内是否有演示数据（演示村）。"))
     as_of = serializers.DateField(allow_null=True,
                                   help_text=_("数据截至日期（最近一次状态变化、措施、走访或关口记录）。"))
+    computed_at = serializers.DateTimeField(help_text=_("这些数字的统计时间（预先统计，数据变化后重新统计）。"))
     headline = NumberSerializer(many=True, help_text=_("主要数字。"))
     tables = TableSerializer(many=True, help_text=_("图表旁的小表。"))
     report_figures = ReportFigureSerializer(many=True, help_text=_("报告数据与计算值的核对（仅县级；其他为空列表）。"))
@@ -317,6 +318,7 @@ class SummarySerializer(serializers.Serializer):
             "township": None if township is None else {"id": township.pk, "name": township.name},
             "demo": summary["demo"],
             "as_of": board.as_of.isoformat() if board.as_of else None,
+            "computed_at": serializers.DateTimeField().to_representation(board.computed_at),
             "headline": NumberSerializer(board.headline, many=True, context=context).data,
             "tables": TableSerializer(list(board.tables.items()), many=True, context=context).data,
             "report_figures": ReportFigureSerializer(summary["report_figures"], many=True, context=context).data,

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from povertyboard.access import Access
 from povertyboard.api.base import ScopedReadOnlyViewSet
 from povertyboard.api.errors import Conflict
-from villages import dashboard, figures, selectors, services
+from villages import dashboard, figures, selectors, services, snapshots
 from villages.filters import (
     AllocationFilterSet,
     FundSourceFilterSet,
@@ -32,11 +32,6 @@ from villages.views import rows_table
 from . import serializers as s
 
 ROW_FILTERS = sorted(set().union(*dashboard.FILTERS.values()))
-
-
-def charts_of(area) -> list:
-    """The chart builders of an area's page: the six charts, and the collective economy above village level."""
-    return [*dashboard.SIX_CHARTS, *([] if isinstance(area, Village) else [dashboard.economy_chart])]
 
 
 def reconciled(stored) -> list[figures.Reconciled]:
@@ -98,7 +93,7 @@ class AreaViewSet(ScopedReadOnlyViewSet):
     @action(**DASHBOARD)
     def summary(self, request, **kwargs):
         area = self.get_object()
-        board = dashboard.dashboard(area)
+        board = snapshots.dashboard(area)
         demo = area.is_demo if isinstance(area, Village) else \
             selectors.villages_in(area).filter(is_demo=True).exists()
         summary = {"board": board, "demo": demo, "report_figures": reconciled(list(board.report_keys.values()))}
@@ -110,17 +105,17 @@ class AreaViewSet(ScopedReadOnlyViewSet):
     def charts(self, request, **kwargs):
         area = self.get_object()
         context = {**self.get_serializer_context(), "area": area}
-        return Response(s.ChartSerializer([make(area) for make in charts_of(area)], many=True, context=context).data)
+        return Response(s.ChartSerializer(snapshots.dashboard(area).charts, many=True, context=context).data)
 
     @extend_schema(summary="One chart of the area", parameters=[CHART_PARAMETER], responses=s.ChartSerializer)
     @action(**DASHBOARD, url_path=r"charts/(?P<chart_id>[^/]+)")
     def chart(self, request, chart_id, **kwargs):
         area = self.get_object()
-        make = s.CHARTS.get(chart_id)
-        if make not in charts_of(area):
+        chart = next((c for c in snapshots.dashboard(area).charts if c.id == chart_id), None)
+        if chart is None:
             raise exceptions.NotFound
         context = {**self.get_serializer_context(), "area": area}
-        return Response(s.ChartSerializer(make(area), context=context).data)
+        return Response(s.ChartSerializer(chart, context=context).data)
 
     @extend_schema(summary="The rows behind a number: a figure's rows in the area, narrowed by a cell's filters",
                    parameters=[KEY_PARAMETER, *ROWS_PARAMETERS], responses=s.FigureRowsSerializer)
