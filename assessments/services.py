@@ -27,11 +27,14 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Assignment, AttendanceReport, Cadre
 from povertyboard.access import access_of
+from povertyboard.exports import resource_lookups, write_xlsx
 
 from .models import AssessmentPeriod, BonusItem, DutyRating, Grade, PeriodInput, SatisfactionSurvey, Scorecard, Veto
+from .resources import ScorecardResource
 
 HUNDRED = Decimal(100)
 TWO_PLACES = Decimal("0.01")
+EXPORT_CHUNK = 2000  # rows fetched at a time by the export
 SCORED_FIELDS = ("attendance", "duty", "satisfaction", "bonus", "total", "grade", "rank", "unit_rank",
                  "incomplete", "missing")
 
@@ -320,34 +323,11 @@ def delete_input(*, user, row: PeriodInput) -> None:
     row.delete()
 
 
-def _display_width(value) -> int:
-    """Columns a value needs in a spreadsheet: CJK characters are two wide."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value if value is not None else ""))
-
-
 def export_scorecards(period: AssessmentPeriod, rows) -> bytes:
-    """The scorecards as an .xlsx workbook: header frozen, numbers as numeric cells, widths set; text that a
-    spreadsheet would run as a formula (a name "=HYPERLINK(...)") is a text cell (povertyboard.exports)."""
-    from io import BytesIO
-
-    from openpyxl import load_workbook
-
-    from povertyboard.exports import text_cells
-
-    from .resources import ScorecardResource
-
-    dataset = ScorecardResource(period).export(rows, force_native_type=True)
-    dataset.title = f"{period.county.name}{period.name}"
-    workbook = load_workbook(BytesIO(dataset.export("xlsx")))
-    sheet = workbook.active
-    text_cells(sheet)
-    sheet.freeze_panes = "A2"
-    for column in sheet.columns:
-        width = max(_display_width(cell.value) for cell in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(40, max(8, width + 2))
-        for cell in column[1:]:
-            if isinstance(cell.value, (int, float, Decimal)):
-                cell.number_format = "0" if isinstance(cell.value, int) else "0.00"
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    """The scorecards (`rows`: `selectors.scorecards(period)`, filtered or not) as an .xlsx workbook with the
+    columns of `ScorecardResource`, streamed from `values_list()` (povertyboard.exports.write_xlsx): header
+    frozen, numbers as numeric cells, missing values as empty cells, widths set, text such as a name
+    "=HYPERLINK(...)" as a text cell; one query whatever the number of rows."""
+    resource = ScorecardResource(period)
+    values = rows.values_list(*resource_lookups(resource)).iterator(chunk_size=EXPORT_CHUNK)
+    return write_xlsx(resource, values, title=f"{period.county.name}{period.name}")

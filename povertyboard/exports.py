@@ -7,12 +7,17 @@ numbers stay numeric cells, and text that is a plain number ("-12.50") is not a 
 
 - `escape_formula(value)`: one value for CSV (and any format without cell types): prefixed with an apostrophe.
 - `escape_dataset(dataset)`: a tablib Dataset (django-import-export's `Resource.export()`), before CSV/XLSX.
-- `text_cells(worksheet)`: an openpyxl sheet: formula cells that came from data become text cells, value kept.
+- `write_xlsx(resource, rows, title)`: a django-import-export resource's columns streamed into an .xlsx by
+  xlsxwriter (constant_memory): text is always written as a text cell, value kept, so it is never a formula.
 """
 
+import io
 import re
+from collections.abc import Iterable
 
 import tablib
+import xlsxwriter
+from import_export import widgets
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -34,10 +39,100 @@ def escape_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
     return escaped
 
 
-def text_cells(worksheet) -> None:
-    """Cells openpyxl took for formulas (text starting with "=") become text cells holding the same text;
-    other formula-like text is already a text cell in .xlsx and is not evaluated on opening."""
-    for row in worksheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
+INVALID_SHEET_TITLE = re.compile(r"[\\*?:/\[\]]")  # as tablib replaces them, with "-"; 31 characters at most
+MIN_WIDTH, MAX_WIDTH = 8, 40  # column widths, in characters
+WIDE = re.compile("[\u2e81-\U0010ffff]")  # CJK and later blocks: two columns wide
+
+
+def display_width(text: str) -> int:
+    """Columns a text needs in a spreadsheet: CJK characters are two wide."""
+    return len(text) if text.isascii() else len(text) + len(WIDE.findall(text))
+
+
+def resource_lookups(resource) -> list[str]:
+    """The attribute of each of the resource's export fields, in export order: ORM lookups for `values_list()`
+    when every field has one, so rows can be streamed as tuples instead of model instances."""
+    return [field.attribute for field in resource.get_export_fields()]
+
+
+def _plain_text(value) -> str:
+    """What the default `widgets.Widget.render` gives, without its per-call overhead (it runs for most cells)."""
+    return "" if value is None else str(value)
+
+
+class _TextColumn:
+    """The text the field's widget renders, as a text cell (write_string: never a formula); "" as no cell."""
+
+    def __init__(self, widget, width: int):
+        self.render = _plain_text if type(widget) is widgets.Widget else widget.render
+        self.width = width
+
+    def write(self, sheet, row: int, col: int, value) -> None:
+        text = self.render(value)
+        if text:
+            sheet.write_string(row, col, text)
+            # display_width is at most twice the length; past MAX_WIDTH - 2 the column is as wide as it gets
+            if self.width < MAX_WIDTH - 2 and 2 * len(text) > self.width:
+                self.width = max(self.width, display_width(text))
+
+    def widest(self) -> int:
+        return self.width
+
+
+class _NumberColumn:
+    """A numeric cell with the format of the field's widget ("0" whole, "0.00" otherwise); None as no cell. The
+    width comes from the smallest and largest values: the widest of fixed-format numbers is one of them."""
+
+    def __init__(self, cell_format, places: int, width: int):
+        self.format, self.places, self.width = cell_format, places, width
+        self.low = self.high = None
+
+    def write(self, sheet, row: int, col: int, value) -> None:
+        if value is None:
+            return
+        sheet.write_number(row, col, value, self.format)
+        if self.low is None or value < self.low:
+            self.low = value
+        if self.high is None or value > self.high:
+            self.high = value
+
+    def widest(self) -> int:
+        values = [v for v in (self.low, self.high) if v is not None]
+        return max([self.width, *(len(f"{v:.{self.places}f}") for v in values)])
+
+
+def _columns(book, resource, headers: list[str]) -> list:
+    formats = {0: book.add_format({"num_format": "0"}), 2: book.add_format({"num_format": "0.00"})}
+    columns = []
+    for field, header in zip(resource.get_export_fields(), headers, strict=True):
+        width = display_width(header)
+        if isinstance(field.widget, widgets.NumberWidget):
+            places = 0 if isinstance(field.widget, widgets.IntegerWidget) else 2
+            columns.append(_NumberColumn(formats[places], places, width))
+        else:
+            columns.append(_TextColumn(field.widget, width))
+    return columns
+
+
+def write_xlsx(resource, rows: Iterable[tuple], title: str) -> bytes:
+    """A one-sheet .xlsx of `rows` (tuples of the values of `resource_lookups(resource)`), streamed by xlsxwriter
+    in constant_memory mode (memory stays flat whatever the number of rows): the resource's headers in bold, frozen;
+    numbers (numeric widgets) as numeric cells, formatted "0" or "0.00"; other values as the text their widget
+    renders, always as text cells, so "=HYPERLINK(...)" stays that text; a missing value is an empty cell, never 0;
+    each column as wide as its widest value (CJK characters count two), between 8 and 40."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"constant_memory": True})
+    sheet = book.add_worksheet(INVALID_SHEET_TITLE.sub("-", title)[:31] or None)
+    headers = [str(header) for header in resource.get_export_headers()]
+    bold = book.add_format({"bold": True})
+    for col, header in enumerate(headers):
+        sheet.write_string(0, col, header, bold)
+    sheet.freeze_panes(1, 0)
+    columns = _columns(book, resource, headers)
+    for row, values in enumerate(rows, start=1):
+        for col, value in enumerate(values):
+            columns[col].write(sheet, row, col, value)
+    for col, column in enumerate(columns):  # xlsxwriter writes the column widths when the book is closed
+        sheet.set_column(col, col, min(MAX_WIDTH, max(MIN_WIDTH, column.widest() + 2)))
+    book.close()
+    return out.getvalue()

@@ -8,12 +8,17 @@ from io import BytesIO
 import pytest
 import tablib
 from django.contrib import admin
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from import_export.formats.base_formats import CSV, XLSX
 from openpyxl import load_workbook
 
+from assessments.models import Scorecard
+from assessments.resources import ScorecardResource
 from assessments.selectors import scorecards
-from assessments.services import export_scorecards, score_period
+from assessments.services import export_scorecards, period_months, score_period
+from cadres.models import AttendanceReport
 from households.models import Household
 from povertyboard.exports import escape_dataset, escape_formula
 from tests.factories import (
@@ -93,3 +98,65 @@ def test_admin_registry_export_escapes_formula_text(django_user_model, file_form
         values = [c.value for c in sheet[2]]
         assert "'=1+cmd|' /C calc'!A0" in values
         assert all(c.data_type != "f" for c in sheet[2])
+
+
+def _resident(period, village, unit, name, complete=True):
+    cadre = make_cadre(period.county, unit, name=name)
+    make_assignment(cadre, village, start_date=datetime.date(2015, 10, 1))
+    if complete:
+        AttendanceReport.objects.bulk_create([AttendanceReport(cadre=cadre, month=m, required_days=20, days_present=18)
+                                              for m in period_months(period)])
+        make_duty_rating(period, cadre, score=Decimal("81.5"))
+        make_survey(period, cadre)
+    return cadre
+
+
+@pytest.mark.django_db
+def test_scorecard_export_numbers_missing_values_headers_and_widths():
+    county = make_county("632801", name="格尔木市")
+    period = make_period(county, name="2016年度")
+    village, unit = make_village(make_township(county)), make_unit(county)
+    scored = _resident(period, village, unit, "演示干部甲")
+    _resident(period, village, unit, "演示干部乙" * 3 + "ABC", complete=False)  # 15 CJK + 3 Latin: 33 columns
+    cards = {c.cadre_id: c for c in score_period(period)}
+
+    sheet = load_workbook(BytesIO(export_scorecards(period, scorecards(period)))).active
+    headers = [c.value for c in sheet[1]]
+    assert headers == [str(h) for h in ScorecardResource(period).get_export_headers()]
+    assert sheet.freeze_panes == "A2" and sheet.max_row == 3
+    rows = {sheet.cell(r, 3).value: {h: sheet.cell(r, i) for i, h in enumerate(headers, start=1)} for r in (2, 3)}
+    complete, missing = rows["演示干部甲"], rows["演示干部乙" * 3 + "ABC"]
+    card = cards[scored.pk]
+    for header, value in (("考勤得分（权重3）", card.attendance), ("履职得分（权重3）", Decimal("81.50")),
+                          ("满意度得分（权重4）", card.satisfaction), ("加分", Decimal("0.00")), ("总分", card.total)):
+        cell = complete[header]
+        assert cell.data_type == "n" and cell.number_format == "0.00", header
+        assert Decimal(str(cell.value)).quantize(Decimal("0.01")) == value, header
+    assert complete["县内排名"].value == 1 and complete["县内排名"].number_format == "0"
+    assert complete["职务"].value == "第一书记" and complete["等次"].value == str(card.get_grade_display())
+    # the cadre with no inputs: components, total and ranks are empty cells, never 0; the grade says why
+    for header in ("考勤得分（权重3）", "履职得分（权重3）", "满意度得分（权重4）", "总分", "县内排名", "一票否决原因"):
+        assert missing[header].value is None, header
+    assert missing["加分"].value == 0  # no bonus item is a bonus of 0, not a missing input
+    assert missing["等次"].value == "数据不全" and "履职评分" in missing["缺少的数据"].value
+    widths = {h: sheet.column_dimensions[c.column_letter].width for h, c in complete.items()}
+    assert 35 <= widths["姓名"] <= 36  # 33 + 2, as xlsxwriter stores it (with its padding)
+    assert 8 <= widths["加分"] < 9  # "0.00"-wide numbers under a short header: the minimum of 8
+
+
+@pytest.mark.django_db
+def test_scorecard_export_queries_do_not_grow_with_rows():
+    county = make_county("632801", name="格尔木市")
+    period = make_period(county, name="2016年度")
+    village, unit = make_village(make_township(county)), make_unit(county)
+
+    def export_queries(n):
+        for i in range(n):
+            _resident(period, village, unit, f"干部{n}-{i}", complete=i % 2 == 0)
+        score_period(period)
+        with CaptureQueriesContext(connection) as ctx:
+            content = export_scorecards(period, scorecards(period))
+        assert load_workbook(BytesIO(content)).active.max_row == 1 + Scorecard.objects.filter(period=period).count()
+        return len(ctx)
+
+    assert export_queries(2) == export_queries(40)
