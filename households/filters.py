@@ -74,6 +74,19 @@ def with_row_figures(rows: QuerySet[Household]) -> QuerySet[Household]:
     )
 
 
+def add_row_figures(households: list[Household]) -> None:
+    """Set with_row_figures()'s figures on households already fetched, in one query for them all.
+
+    For a page of a list: computed in the page's own query, PostgreSQL evaluates the four figure subqueries for
+    every row that the OFFSET skips as well (page 100 of a 5,000-household county: ~100 ms instead of ~5 ms)."""
+    figures = (with_row_figures(Household.objects.filter(pk__in=[h.pk for h in households]))
+               .order_by().values("pk", *ROW_FIGURES))
+    by_pk = {row.pop("pk"): row for row in figures}
+    for household in households:
+        for name, value in by_pk[household.pk].items():
+            setattr(household, name, value)
+
+
 class HouseholdOrdering(SortFilter):
     """Whitelisted sorting (?sort=number|-number|head_name|status|members|income|…); sorting on a row figure adds
     the row figures when the rows do not have them yet."""
@@ -161,8 +174,10 @@ class HouseholdFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return rows
-        by_member = Member.objects.filter(name__icontains=value).values("household_id")
-        return rows.filter(Q(head_name__icontains=value) | Q(number__icontains=value) | Q(pk__in=by_member))
+        # Correlated (EXISTS per household), so that only the members of the rows are read: a `pk IN (members
+        # named like the value)` sub-select scanned every member of the province (~300 ms at N = 200,000).
+        by_member = Exists(Member.objects.filter(household=OuterRef("pk"), name__icontains=value))
+        return rows.filter(Q(head_name__icontains=value) | Q(number__icontains=value) | by_member)
 
 
 # ------------------------------------------------------------------------------------------ REST API

@@ -26,6 +26,7 @@ from ..filters import (
     MemberFilter,
     PairingFilter,
     VisitFilter,
+    add_row_figures,
     with_row_figures,
 )
 from ..models import Benefit, HelperStaff, Household, HouseholdYear, Measure, Member, Pairing, Visit
@@ -60,11 +61,20 @@ class HouseholdViewSet(ScopedReadOnlyViewSet):
     filterset_class = HouseholdFilter
 
     def get_queryset(self):
-        rows = with_row_figures(super().get_queryset())
+        rows = super().get_queryset()
         if self.action == "retrieve":
-            rows = rows.prefetch_related(Prefetch("members", Member.objects.order_by("id")),
-                                         Prefetch("years", HouseholdYear.objects.order_by("year")))
+            rows = with_row_figures(rows).prefetch_related(
+                Prefetch("members", Member.objects.order_by("id")),
+                Prefetch("years", HouseholdYear.objects.order_by("year")))
         return rows
+
+    def paginate_queryset(self, queryset):
+        """The page's rows, then their figures (add_row_figures), unless a sort on a figure put them in the
+        page's query already."""
+        page = super().paginate_queryset(queryset)
+        if page and "member_count" not in queryset.query.annotations:
+            add_row_figures(page)
+        return page
 
     def get_serializer_class(self):
         return s.HouseholdDetailSerializer if self.action == "retrieve" else s.HouseholdSerializer

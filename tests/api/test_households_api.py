@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
@@ -142,6 +144,48 @@ def test_household_list_takes_the_list_page_filters(world, api, registry):
     assert get(q="李四", county=world.golmud.code) == {other.pk}
     assert ids(client.get(url("households"), {"sort": "-members"}))[0] == world.household.pk
     assert ids(client.get(url("households"), {"sort": "-income", "village": world.mine.code}))[0] == world.household.pk
+
+
+def test_the_member_name_search_lists_a_household_once_and_only_in_the_area(world, api, registry):
+    make_member(world.foreign_household, name="张大")  # Wulan's: not the staff's county
+    client = api(world.staff)
+    assert ids(client.get(url("households"), {"q": "张"})) == [world.household.pk]  # 张三 and 张小
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url("households"), {"q": "张"})
+    # the members are looked up per listed household (EXISTS), not by a sub-select over every member
+    searches = [q["sql"] for q in queries.captured_queries if "LIKE" in q["sql"]]
+    assert searches and all("EXISTS" in sql for sql in searches)
+
+
+def test_every_page_carries_its_own_rows_figures_with_the_same_queries(world, api, registry):
+    """A page's figures are computed after paging (add_row_figures): every row of every page carries its own
+    member, helper and income figures, sorted by number or by a figure, in as many queries as the first page."""
+    helper = make_helper_staff(world.household.pairings.first().helper.unit)
+    for i in range(52):
+        household = make_household(world.mine)
+        for _ in range(i % 4):
+            make_member(household)
+        if i % 3:
+            make_pairing(household, helper)
+        if i % 5:
+            make_household_year(household, year=2014 + i % 3, income_per_capita=Decimal(1000 + i))
+    expected = {h.pk: (h.members.count(), h.pairings.count(),
+                       *(h.years.order_by("-year").values_list("income_per_capita", "year").first() or (None, None)))
+                for h in Household.objects.filter(village__township__county=world.golmud)}
+    client = api(world.staff)
+    client.get(url("households"))  # the user's area, looked up once per user
+    for sort in ("", "-members"):
+        seen, counts = {}, set()
+        for page in (1, 2, 3):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url("households"), {"page_size": 20, "page": page, "sort": sort})
+            counts.add(len(queries))
+            if not sort:  # the page's own query (LIMIT … OFFSET) computes no figures for the rows it skips
+                assert not [q for q in queries.captured_queries if "OFFSET" in q["sql"] and "pairing" in q["sql"]]
+            for row in rows(response):
+                income = row["latest_income"] and Decimal(row["latest_income"])
+                seen[row["id"]] = (row["member_count"], row["helper_count"], income, row["latest_income_year"])
+        assert seen == expected and len(counts) == 1, (sort, counts)
 
 
 @pytest.mark.parametrize("params, field", [
