@@ -11,25 +11,39 @@ row and reported against its column (CellError); nothing is ever deleted by an i
 
 Rules that are not the model's own (scope, duplicates inside the file or against another household, the
 template's example row) are checked in `check_row`; the model's rules by `full_clean()` (its clean() and
-field validators). Unique and check constraints are left to the database as the last guard: the keys they
-protect are matched up front, and a violation still fails its row inside the row's savepoint.
+field validators). Every row is checked in memory first (everything it refers to is loaded once per file), then
+the new and changed rows are written in bulk with their django-auditlog history entries (`RegistryResource.write`),
+a few statements per thousand rows. Unique and check constraints are left to the database as the last guard: the
+keys they protect are matched up front, and should the database still refuse the bulk write, the rows are written
+one by one in savepoints to report the refused row as that row's error (the file then writes nothing).
 """
 
 import datetime
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
 
+from auditlog.cid import get_cid
+from auditlog.context import auditlog_value, disable_auditlog
+from auditlog.diff import get_field_value, get_fields_in_model, get_mask_function, is_primitive
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone, translation
+from django.utils.encoding import smart_str
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
 from import_export.fields import Field
-from import_export.instance_loaders import BaseInstanceLoader
+from import_export.results import RowResult
 
 from cadres.models import AttendanceReport, Cadre, Unit
 from cadres.services import _check_month, required_days_for
 from povertyboard.access import access_of
 from villages.models import Township, Village
+from villages.snapshots import counties_changed, villages_changed
 
 from .models import (
     Aspiration,
@@ -53,6 +67,7 @@ DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2
 COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 MONTH_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 CHUNK = 2000  # values per IN (...) lookup
+BATCH = 1000  # rows per INSERT / UPDATE of an import
 
 
 def cell_text(value) -> str:
@@ -343,11 +358,99 @@ class HelperName(Cell):
 # ------------------------------------------------------------------------------------------ the base resource
 
 
-class NaturalKeyLoader(BaseInstanceLoader):
-    """Existing rows are found by the resource's natural key in a map loaded once per file (no query per row)."""
+@dataclass
+class Pending:
+    """A checked row to write: its instance, the stored row's field values by attname before the import (None: a
+    new row), its outcome in the report, and its number and cells in the dataset."""
 
-    def get_instance(self, row):
-        return self.resource.existing_for(row)
+    instance: models.Model
+    before: SimpleNamespace | None
+    row_result: RowResult
+    number: int
+    values: tuple
+
+
+class HistoryDiff:
+    """django-auditlog's model_instance_diff for the many rows of one model an import writes: the same changes
+    (values, JSON form, masked fields) with the model's fields, masks and kinds resolved once instead of per row.
+    Date-times and JSON fields, and the reverse relations a created row lists, go through auditlog itself."""
+
+    def __init__(self, model):
+        from auditlog.registry import auditlog
+
+        config = auditlog.get_model_fields(model)
+        mask = get_mask_function(config.get("mask_callable")) if config["mask_fields"] else None
+
+        def tracked(fields):
+            if config["include_fields"]:
+                fields = [f for f in fields if f.name in config["include_fields"]]
+            return [(f, f.name, self.kind(f), mask if f.name in config["mask_fields"] else None)
+                    for f in fields if f.name not in config["exclude_fields"]]
+
+        self.concrete = tracked(model._meta.fields)
+        self.reverse = tracked([f for f in get_fields_in_model(model()) if not f.concrete])
+        self.reverse_values = {}
+
+    @staticmethod
+    def kind(field) -> str:
+        if isinstance(field, models.DateTimeField | models.JSONField) or not field.concrete:
+            return "auditlog"
+        if not settings.AUDITLOG_USE_FK_STRING_REPRESENTATION and (field.many_to_one or field.one_to_one):
+            return "key"
+        return "value"
+
+    def value(self, obj, field, name, kind):
+        if obj is None:
+            return None  # as auditlog reads the fields of a row that did not exist
+        if kind == "key":
+            return getattr(obj, field.attname)
+        if kind == "value":
+            return getattr(obj, name)
+        if not field.concrete:  # a new row's reverse relation: the same value for every row of the model
+            if name not in self.reverse_values:
+                self.reverse_values[name] = get_field_value(obj, field, True)
+            return self.reverse_values[name]
+        return get_field_value(obj, field, True)
+
+    def __call__(self, old, new) -> dict | None:
+        fields = self.concrete if old is not None else self.concrete + self.reverse
+        diff = {}
+        for field, name, kind, mask in fields:
+            old_value, new_value = self.value(old, field, name, kind), self.value(new, field, name, kind)
+            if old_value != new_value:
+                if mask is not None:
+                    diff[name] = (mask(smart_str(old_value)), mask(smart_str(new_value)))
+                else:
+                    diff[name] = (old_value if is_primitive(old_value) else smart_str(old_value),
+                                  new_value if is_primitive(new_value) else smart_str(new_value))
+        return diff or None
+
+
+def log_history(pending: list[Pending], user) -> None:
+    """One django-auditlog history entry per written row, as a save() would have recorded it (the same changes,
+    masking and actor), in one bulk insert per BATCH rows."""
+    if not pending:
+        return
+    assert settings.AUDITLOG_STORE_JSON_CHANGES  # HistoryDiff gives the JSON form of the changes
+    model = type(pending[0].instance)
+    diff, content_type = HistoryDiff(model), ContentType.objects.get_for_model(model)
+    context = auditlog_value.get({})
+    actor = context.get("actor") or user
+    actor = actor if getattr(actor, "pk", None) else None
+    cid = get_cid()
+    entries = []
+    for p in pending:
+        instance = p.instance
+        changes = diff(p.before, instance)
+        if not changes:
+            continue
+        entries.append(LogEntry(
+            content_type=content_type, object_pk=str(instance.pk), object_id=instance.pk, object_repr=str(instance),
+            changes=changes, cid=cid, action=LogEntry.Action.CREATE if p.before is None else LogEntry.Action.UPDATE,
+            actor=actor, actor_email=getattr(actor, "email", None),
+            remote_addr=context.get("remote_addr"), remote_port=context.get("remote_port"),
+        ))
+    LogEntry.objects.bulk_create(entries, batch_size=BATCH)
 
 
 def add_error(errors: dict, column: str, message) -> None:
@@ -365,12 +468,9 @@ class RegistryResource(resources.ModelResource):
     notes: dict = {}  # column → how to fill it (the template's 说明 sheet)
 
     class Meta:
-        skip_diff = True  # unchanged rows are found by comparing field values (skip_row), without deep copies
-        skip_unchanged = True
+        skip_diff = True  # the admin's preview lists rows by their outcome, without field-by-field diffs
         report_skipped = True
-        clean_model_instances = True
         use_transactions = True
-        instance_loader_class = NaturalKeyLoader
 
     def __init__(self, user=None, row_numbers=None, context=None, **kwargs):
         super().__init__(**kwargs)
@@ -380,13 +480,13 @@ class RegistryResource(resources.ModelResource):
         self.villages = {}
         self.existing = {}
         self.first_row = {}
-        self.original = None
+        self.original = self.before = None
         for field in self.fields.values():
             field.widget.resource = self
         self.looked_up = {f.attribute for f in self.fields.values()
                           if isinstance(f.widget, VillageCode | HouseholdKey | CadreName | HelperName)}
 
-    # -------------------------------------------------------------- the import, as django-import-export runs it
+    # -------------------------------------------------------------- the import (admin and staff pages alike)
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None,
                     collect_failed_rows=False, rollback_on_validation_errors=True, **kwargs):
@@ -403,6 +503,48 @@ class RegistryResource(resources.ModelResource):
         return super().import_data(dataset, dry_run, raise_errors, use_transactions, collect_failed_rows,
                                    rollback_on_validation_errors, **kwargs)
 
+    def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows,
+                          **kwargs):
+        """Every row checked in memory (no query per row), then the valid new and changed rows written in bulk
+        with their history entries: a few statements per BATCH rows (import_data holds the transaction).
+
+        Rows that are invalid are reported and not written; the caller rolls the whole file back then. A row
+        the database still refuses (a constraint the checks missed) is found by writing the rows one by one
+        and reported as that row's error.
+        """
+        result = self.get_result_class()()
+        result.diff_headers = self.get_diff_headers()
+        result.total_rows = len(dataset)
+        try:
+            self.before_import(dataset)
+        except Exception as exc:  # noqa: BLE001 - reported as the file's error, as django-import-export does
+            self.handle_import_error(result, exc, raise_errors)
+            return result
+        if collect_failed_rows:
+            result.add_dataset_headers(dataset.headers)
+        pending = []
+        for number, values in enumerate(dataset, start=1):
+            row = dict(zip(dataset.headers, values, strict=False))
+            row_result = self.check(row, number)
+            if row_result.validation_error is not None:
+                result.append_invalid_row(number, row, row_result.validation_error)
+                if collect_failed_rows:
+                    result.append_failed_row(row, row_result.validation_error)
+            elif not row_result.is_skip():
+                pending.append(Pending(row_result.instance, self.before, row_result, number, values))
+                row_result.instance = None  # kept by pending until written
+            result.rows.append(row_result)
+        self.write(pending)
+        for p in pending:
+            if p.row_result.errors:
+                row = dict(zip(dataset.headers, p.values, strict=False))
+                result.append_error_row(p.number, row, p.row_result.errors)
+                if collect_failed_rows:
+                    result.append_failed_row(row, p.row_result.errors[0])
+        for row_result in result.rows:
+            result.increment_row_result_total(row_result)
+        return result
+
     def before_import(self, dataset, **kwargs):
         rows = [dict(zip(dataset.headers, values, strict=False)) for values in dataset]
         self.prepare(rows)
@@ -412,18 +554,39 @@ class RegistryResource(resources.ModelResource):
             if key is not None:
                 self.first_row.setdefault(key, self.sheet_row(index))
 
-    def after_import(self, dataset, result, **kwargs):
-        """Nothing: the base class resets id sequences, which could hand out ids that a concurrent
-        transaction has already taken; the rows here never carry ids."""
-
     def sheet_row(self, index: int) -> int:
         """The sheet's row number of the index-th data row (1-based): the header is row 1."""
         return self.row_numbers[index - 1] if self.row_numbers else index + 1
 
-    def get_or_init_instance(self, instance_loader, row):
-        instance, new = super().get_or_init_instance(instance_loader, row)
+    def check(self, row: dict, number: int) -> RowResult:
+        """One row's outcome: new, update, skip (unchanged) or invalid (with every error, by column). A new or
+        changed row comes with its instance, and self.before holds the stored row's field values (None for a new
+        row)."""
+        row_result = self.get_row_result_class()()
+        instance = self.existing_for(row)
+        new = instance is None
+        if new:
+            instance = self._meta.model()
         self.original = None if new else self.snapshot(instance)
-        return instance, new
+        errors = {}
+        try:
+            self.import_instance(instance, row, row_number=number)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+        if not errors and not new and self.snapshot(instance) == self.original:
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            row_result.add_instance_info(instance)
+            return row_result
+        try:
+            self.validate_instance(instance, errors)
+        except ValidationError as exc:
+            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+            row_result.validation_error = exc
+            return row_result
+        row_result.import_type = RowResult.IMPORT_TYPE_NEW if new else RowResult.IMPORT_TYPE_UPDATE
+        row_result.instance = instance
+        self.before = None if new else SimpleNamespace(**self.original)
+        return row_result
 
     @staticmethod
     def snapshot(instance) -> dict:
@@ -454,15 +617,12 @@ class RegistryResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        return (not import_validation_errors and self.original is not None
-                and self.snapshot(instance) == self.original)
-
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """The model's own rules (clean(), field validators), reported by column like the rest.
 
         Foreign keys set by the lookup widgets are not re-checked (one query each): they come from the rows
-        loaded by prepare().
+        loaded by prepare(). Unique keys are matched up front (prepare() and the duplicate check), so
+        validate_unique's query per row is not needed; the database's constraints remain the last guard.
         """
         errors = dict(import_validation_errors or {})
         exclude = set(self.failed) | set(self.clean_exclude(instance)) | self.looked_up
@@ -486,6 +646,56 @@ class RegistryResource(resources.ModelResource):
         except Exception:  # noqa: BLE001 - a name that is not a field
             return attribute
 
+    # -------------------------------------------------------------- writing in bulk
+
+    def write(self, pending: list[Pending]) -> None:
+        """Write the checked rows: new ones with bulk_create, changed ones with bulk_update (only the fields that
+        changed), then what goes with them (after_write), their history entries in one bulk insert, and the
+        villages whose figures are now out of date. Signals do not fire for bulk writes, hence the last two."""
+        if not pending:
+            return
+        model = self._meta.model
+        created = [p.instance for p in pending if p.before is None]
+        updated = [p for p in pending if p.before is not None]
+        inserted = []
+        try:
+            with transaction.atomic():
+                inserted = self.before_write(pending)
+                model.objects.bulk_create(created, batch_size=BATCH)
+                changed = sorted({name for p in updated for name, value in self.snapshot(p.instance).items()
+                                  if getattr(p.before, name) != value})
+                if changed:
+                    model.objects.bulk_update([p.instance for p in updated], changed, batch_size=BATCH)
+        except DatabaseError:
+            for instance in [*created, *inserted]:  # the savepoint is gone, and with it the ids handed out
+                instance.pk = None
+                instance._state.adding = True
+            if not self.write_one_by_one(pending):
+                return  # the rows refused are reported; the file is rolled back
+        self.after_write(pending)
+        log_history(pending, self.user)
+        villages = {village for p in pending for village in self.villages_of(p.instance)}
+        if villages:
+            villages_changed(villages)
+        for p in pending:
+            p.row_result.add_instance_info(p.instance)
+
+    def write_one_by_one(self, pending: list[Pending]) -> bool:
+        """Write each row in a savepoint of its own, to name the row(s) the database refuses (an error of that
+        row, as "这一行无法写入"). True when every row was written."""
+        ok = True
+        with disable_auditlog():  # history entries are written by log_history() once every row is in
+            for p in pending:
+                try:
+                    with transaction.atomic():
+                        self.before_write([p])
+                        p.instance.save()
+                except DatabaseError as exc:
+                    ok = False
+                    p.row_result.import_type = RowResult.IMPORT_TYPE_ERROR
+                    p.row_result.errors.append(self.get_error_result_class()(exc, number=p.number))
+        return ok
+
     # -------------------------------------------------------------- hooks of the concrete resources
 
     key_column = ""  # the column duplicate keys are reported on
@@ -508,6 +718,18 @@ class RegistryResource(resources.ModelResource):
     def clean_exclude(self, instance) -> list[str]:
         """Model fields full_clean() must leave to the import (e.g. a helper created with the row)."""
         return []
+
+    def before_write(self, pending: list[Pending]) -> list:
+        """Set what the rows to write need besides their cells (e.g. a version), and insert the new rows they
+        refer to (e.g. a helper); the rows it inserted. Run again row by row if the bulk write is refused."""
+        return []
+
+    def after_write(self, pending: list[Pending]) -> None:
+        """Write what goes with the written rows (e.g. a household's status change), in bulk."""
+
+    def villages_of(self, instance) -> tuple:
+        """The primary keys of the villages whose figures the row changes."""
+        return ()
 
     # -------------------------------------------------------------- lookups shared by the widgets
 
@@ -655,12 +877,19 @@ class HouseholdResource(RegistryResource):
     def sheet_row_of(self, row) -> int:
         return self.first_row.get(self.file_key(row), 0)
 
-    def save_instance(self, instance, is_create, row, **kwargs):
-        before = None if is_create else (self.original or {}).get("status")
-        super().save_instance(instance, is_create, row, **kwargs)
-        if instance.pk and before != instance.status:
-            StatusChange.objects.create(household=instance, from_status=before or "", to_status=instance.status,
-                                        date=timezone.localdate(), note=str(_("Excel导入")))
+    def after_write(self, pending):
+        """A new household, or one whose status the file changes, gets its status change."""
+        today, note = timezone.localdate(), str(_("Excel导入"))
+        changes = []
+        for p in pending:
+            before = p.before.status if p.before is not None else ""
+            if before != p.instance.status:
+                changes.append(StatusChange(household=p.instance, from_status=before, to_status=p.instance.status,
+                                            date=today, note=note))
+        StatusChange.objects.bulk_create(changes, batch_size=BATCH)
+
+    def villages_of(self, household):
+        return (household.village_id,)
 
     def dehydrate_township_name(self, household):
         return household.village.township.name
@@ -748,6 +977,9 @@ class MemberResource(HouseholdLookupMixin, RegistryResource):
                 instance.birth_date = birth
         if not instance.health:
             instance.health = Member.Health.HEALTHY
+
+    def villages_of(self, member):
+        return (member.household.village_id,)
 
     def clean_exclude(self, instance):
         """Sex and birth date left blank come from the ID: with no valid ID they are not errors of their own."""
@@ -862,10 +1094,14 @@ class MeasureResource(HouseholdLookupMixin, RegistryResource):
         if instance.amount is None:
             instance.amount = Decimal("0.00")
 
-    def save_instance(self, instance, is_create, row, **kwargs):
-        if not is_create:
-            instance.version += 1  # open forms on the old version are refused (households.services.StaleMeasure)
-        super().save_instance(instance, is_create, row, **kwargs)
+    def before_write(self, pending):
+        for p in pending:
+            if p.before is not None:  # open forms on the old version are refused (households.services.StaleMeasure)
+                p.instance.version = p.before.version + 1
+        return []
+
+    def villages_of(self, measure):
+        return (measure.village_id,)
 
 
 # ------------------------------------------------------------------------------------------ attendance
@@ -1016,7 +1252,7 @@ class PairingResource(HouseholdLookupMixin, RegistryResource):
         names = {cell_text(r.get("帮扶单位")) for r in rows} - {""}
         self.units = {(u.county_id, u.name): u
                       for u in self.access.restrict(Unit.objects.filter(name__in=names), "county")}
-        self.helpers = {}
+        self.helpers, self.new_helpers = {}, []
         for helper in HelperStaff.objects.filter(unit__in=list(self.units.values())):
             self.helpers.setdefault((helper.unit_id, helper.name), []).append(helper)
         self.existing = {}
@@ -1073,10 +1309,19 @@ class PairingResource(HouseholdLookupMixin, RegistryResource):
     def clean_exclude(self, instance):
         return ["helper"] if instance.helper_id is None else []
 
-    def save_instance(self, instance, is_create, row, **kwargs):
-        if instance.helper.pk is None:
-            instance.helper.save()  # a new helper, saved with their first pairing
-        super().save_instance(instance, is_create, row, **kwargs)
+    def before_write(self, pending):
+        """New helpers are written with their first pairing (find_helper hands later rows the same one)."""
+        helpers = list({id(p.instance.helper): p.instance.helper for p in pending
+                        if p.instance.helper.pk is None}.values())
+        HelperStaff.objects.bulk_create(helpers)
+        self.new_helpers += helpers
+        return helpers
+
+    def after_write(self, pending):
+        counties_changed({helper.unit.county_id for helper in self.new_helpers})  # as HelperStaff's signal does
+
+    def villages_of(self, pairing):
+        return (pairing.household.village_id,)
 
     def dehydrate_village_code(self, pairing):
         return pairing.household.village.code

@@ -346,21 +346,20 @@ class Killed(BaseException):
 
 def test_an_import_interrupted_halfway_leaves_the_database_as_it_was(world, run, monkeypatch):
     make_household(world.village, number="001", head_name="原户主")
-    saves = []
-    original = HouseholdResource.save_instance
+    seen = []
+    original = HouseholdResource.after_write
 
-    def save_then_die(self, instance, is_create, row, **kwargs):
-        original(self, instance, is_create, row, **kwargs)
-        saves.append(instance.number)
-        if len(saves) == 3:
-            raise Killed
+    def write_then_die(self, pending):
+        original(self, pending)
+        seen.append((Household.objects.count(), Household.objects.get(number="001").head_name))
+        raise Killed
 
-    monkeypatch.setattr(HouseholdResource, "save_instance", save_then_die)
+    monkeypatch.setattr(HouseholdResource, "after_write", write_then_die)
     content = xlsx({"贫困户": [household_row(world.village, f"{n:03d}") for n in range(1, 6)]})
     before = fingerprint()
     with pytest.raises(Killed):
         run("households", content, world.staff)
-    assert saves == ["001", "002", "003"]  # three rows were written inside the transaction…
+    assert seen == [(5, "张三")]  # the rows were written inside the transaction…
     assert fingerprint() == before  # …and none stayed
     assert Household.objects.get().head_name == "原户主"
 

@@ -1,9 +1,9 @@
 """An import whose process is killed (SIGKILL) halfway through writing leaves the database as it was.
 
 The import runs in a child process on a throw-away SQLite file (the test database of the suite is in memory, or
-inside the test's transaction, where no other process could see it). The child reports when it has written 200
-households; the test then kills it and reads the file: the import's transaction never committed, so nothing of it
-is there, and the household the file would have changed is unchanged.
+inside the test's transaction, where no other process could see it). The child reports when the first batch of
+its bulk insert of households is in, and waits there; the test then kills it and reads the file: the import's
+transaction never committed, so nothing of it is there, and the household the file would have changed is unchanged.
 """
 
 import os
@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 
 CHILD = textwrap.dedent("""
-    import datetime, os, sys
+    import datetime, os, sys, time
     os.environ["DJANGO_SETTINGS_MODULE"] = "povertyboard.settings"
     os.environ["DATABASE_URL"] = "sqlite:///" + sys.argv[1]
     import django
@@ -25,7 +25,7 @@ CHILD = textwrap.dedent("""
     from pathlib import Path
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
-    from django.db.models.signals import post_save
+    from django.db import connection
     from households.imports import run_import
     from households.models import Household
     from povertyboard.access import COUNTY_STAFF
@@ -44,16 +44,17 @@ CHILD = textwrap.dedent("""
     rows = [household_row(village, f"{n:05d}", head=f"户主{n}") for n in range(1, 2001)]
     path = Path(sys.argv[1]).with_suffix(".xlsx")
     path.write_bytes(xlsx({"贫困户": rows}))
-    written = []
 
-    def tick(sender, **kwargs):
-        written.append(1)
-        if len(written) == 200:
-            print("WRITING", flush=True)
+    def pause_after_the_first_rows(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.startswith('INSERT INTO "households_household"'):
+            print("WRITING", flush=True)  # a batch of households is in, inside the import's transaction
+            time.sleep(120)
+        return result
 
-    post_save.connect(tick, sender=Household)
     print("READY", flush=True)
-    run_import("households", path, "xlsx", user, commit=True)
+    with connection.execute_wrapper(pause_after_the_first_rows):
+        run_import("households", path, "xlsx", user, commit=True)
     print("DONE", flush=True)
 """)
 
@@ -78,5 +79,5 @@ def test_a_killed_import_leaves_the_database_as_it_was(tmp_path):
     with sqlite3.connect(database) as db:
         households = db.execute("SELECT number, head_name FROM households_household").fetchall()
         entries = db.execute("SELECT COUNT(*) FROM auditlog_logentry").fetchone()[0]
-    assert households == [("00001", "原户主")]  # 200+ rows were written in the transaction; none stayed
+    assert households == [("00001", "原户主")]  # a batch of rows was written in the transaction; none stayed
     assert entries == 1  # the history of the household created before the import, nothing of the import
