@@ -11,8 +11,11 @@ largest township and the township's largest village, and, for each page:
   households and people by status, villages (poor), measures planned/implemented, funds allocated/disbursed,
   visits. The page computes more than that (25 headline numbers, six charts, fund and project tables, the as-of
   date, the township/village lists): the ratio page/raw is what the ORM, the extra figures and the template cost.
-It also times the raw SQL computing those figures for every village at once (what a scheduled refresh of
-pre-aggregated figures would read). The yardstick for throughput is a trivial endpoint, the API root
+The pages serve pre-aggregated dashboards (villages.snapshots): "page" is a read of a current snapshot, and
+"recompute" is the first read after a change (the snapshot's version bumped before each GET), which computes the
+dashboard from the rows and stores it. It also times the raw SQL computing those figures for every village at
+once, and `snapshots.refresh(..., everything=True)` (refresh_dashboards --all) over the county's areas.
+The yardstick for throughput is a trivial endpoint, the API root
 (/api/v1/), timed the same way.
 It prints the dataset size (households, members, measures, rows in the area) and a Markdown table row per page.
 """
@@ -50,15 +53,16 @@ from django.conf import settings  # noqa: E402
 settings.DEBUG = False  # as in production: no SQL kept per query outside CaptureQueriesContext
 
 from django.contrib.auth.models import Group, User  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.db.models import Count, F  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from households.models import Household, Measure, Member  # noqa: E402
 from povertyboard.access import COUNTY_STAFF  # noqa: E402
-from villages.models import County, Gate, Township, UserArea, Village  # noqa: E402
+from villages import snapshots  # noqa: E402
+from villages.models import County, DashboardSnapshot, Gate, Township, UserArea, Village  # noqa: E402
 
 # The area's villages, as a sub-select; %s is the county, township or village id.
 AREA_VILLAGES = {
@@ -170,8 +174,8 @@ def main():
           f"households {Household.objects.count():,}, members {Member.objects.count():,}, "
           f"measures {Measure.objects.count():,}, villages {Village.objects.count():,}; runs per figure: {ARGS.runs}")
     print("| page | area (households) | queries | their SQL ms | page p50 ms | page p95 ms | raw SQL p50 ms "
-          "| raw p95 ms | page/raw (p50) |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| raw p95 ms | page/raw (p50) | recompute queries | recompute p50 ms | recompute p95 ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for label, kind, area_id, url, name, households in pages:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
@@ -184,14 +188,31 @@ def main():
         p50, p95 = timed(lambda url=url: client.get(url), ARGS.runs)
         page_p50.append((label, p50))
         r50, r95 = timed(lambda kind=kind, area_id=area_id: raw_figures(kind, area_id), ARGS.runs)
+        # the first read after a change: the snapshot is out of date, the page computes and stores it
+        snapshot = DashboardSnapshot.objects.filter(kind=kind, area_id=area_id)
+
+        def changed_then_get(url=url, snapshot=snapshot):
+            snapshot.update(version=F("version") + 1)
+            client.get(url)
+        reset_queries()  # the timed requests reset the log, which would confuse the capture's start index
+        with CaptureQueriesContext(connection) as recompute:
+            changed_then_get()
+        c50, c95 = timed(changed_then_get, ARGS.runs)
         print(f"| {label} | {name} ({households:,}) | {query_count} | {sql_ms:,.0f} | {p50:,.0f} | {p95:,.0f} | "
-              f"{r50:,.1f} | {r95:,.1f} | {p50 / r50:,.1f}× |", flush=True)
+              f"{r50:,.1f} | {r95:,.1f} | {p50 / r50:,.1f}× | {len(recompute) - 1} | {c50:,.0f} | {c95:,.0f} |",
+              flush=True)
     print(f"trivial endpoint {trivial} (API root, session and user lookups only): p50 {t50:.1f} ms, "
           f"p95 {t95:.1f} ms; one-at-a-time throughput of each page against it (trivial p50 / page p50): "
           + ", ".join(f"{label} {t50 / p50:.2f}" for label, p50 in page_p50))
     e50, e95 = timed(every_village, max(3, ARGS.runs // 4))
     print(f"raw SQL, the same core figures for every village at once (GROUP BY village, {Village.objects.count():,} "
           f"villages): p50 {e50:,.0f} ms, p95 {e95:,.0f} ms")
+    areas = [county, *Township.objects.filter(county=county).select_related("county"),
+             *Village.objects.filter(township__county=county).select_related("township__county")]
+    start = time.perf_counter()
+    computed = snapshots.refresh(areas, everything=True)
+    print(f"refresh_dashboards --all for the county ({len(areas):,} areas, {computed:,} dashboards in "
+          f"{len(settings.LANGUAGES)} languages): {time.perf_counter() - start:,.1f} s")
     for label, slow in slowest:
         print(f"slowest queries of the {label} (ms, SQL start):")
         for ms, sql in slow:

@@ -346,3 +346,13 @@ LOGGING = {
                           "propagate": False},
     },
 }
+
+# The area pages cache their rendered figures, keyed by the dashboard snapshot they were drawn from
+# (templates/villages/area.html, villages/snapshots.py), so a stale entry is never served: a changed area has a
+# new key. Per process here; a shared cache (Redis) would let gunicorn workers share them (docs/SCALING.md).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
+    },
+}

@@ -35,6 +35,7 @@ from .models import (
     FundSource,
     GateTransition,
     Project,
+    ReportFigure,
     Township,
     Village,
 )
@@ -139,6 +140,8 @@ def _changed(sender, instance) -> None:
         counties_changed([instance.county_id], whole=False)
     elif sender is FundSource:
         counties_changed([instance.county_id])
+    elif sender is ReportFigure:  # the county page links a headline number to its report sentence
+        counties_changed([instance.county_id], whole=False)
     elif sender in (FundAllocation, GateTransition):
         allocation = instance if sender is FundAllocation else \
             FundAllocation.objects.filter(pk=instance.allocation_id).first()
@@ -169,7 +172,8 @@ def connect_signals() -> None:
     from households.models import HelperStaff, Household, Measure, Member, Pairing, StatusChange, Visit
 
     for model in (Household, Member, Measure, Visit, Pairing, StatusChange, HelperStaff, Unit, Assignment,
-                  County, Township, Village, CollectiveEconomy, Project, FundSource, FundAllocation, GateTransition):
+                  County, Township, Village, CollectiveEconomy, Project, FundSource, FundAllocation, GateTransition,
+                  ReportFigure):
         post_save.connect(_on_write, sender=model, dispatch_uid=f"snapshot-save-{model._meta.label}")
         post_delete.connect(_on_write, sender=model, dispatch_uid=f"snapshot-delete-{model._meta.label}")
     pre_save.connect(_remember_old_village, sender=Household, dispatch_uid="snapshot-household-village")

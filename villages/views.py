@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from households.models import Household
@@ -135,27 +136,52 @@ class Linked:
         self.source_url = reverse("reports:figure_rows", args=[report.county.code, report.key]) if report else ""
 
 
+class PageFigures:
+    """What an area page draws from its dashboard, built on first use: when the page's rendered figures are in
+    the cache (keyed by the snapshot, see templates/villages/area.html) none of it is built."""
+
+    def __init__(self, area, board):
+        self.area, self.board = area, board
+        # the key of the rendered figures: a new computation of the dashboard has a new time
+        self.key = board.computed_at.isoformat() if board.computed_at else ""
+
+    @cached_property
+    def headline(self):
+        return [Linked(self.area, n, report=self.board.report_keys.get(n.key)) for n in self.board.headline]
+
+    @cached_property
+    def _charts(self):
+        charts, charts_json = [], []
+        for c in self.board.charts:
+            rows = [(label, [Linked(self.area, cell) for cell in cells]) for label, cells in c.rows()]
+            charts.append({"chart": c, "rows": rows})
+            spec = c.as_json()
+            for i, series in enumerate(spec["series"]):
+                series["urls"] = [cells[i].url for _label, cells in rows]
+            charts_json.append(spec)
+        return charts, charts_json
+
+    @property
+    def charts(self):
+        return self._charts[0]
+
+    @property
+    def charts_json(self):
+        return self._charts[1]
+
+    @cached_property
+    def tables(self):
+        return {name: [(label, Linked(self.area, cell)) for label, cell in rows]
+                for name, rows in self.board.tables.items()}
+
+
 def _page_context(request, area) -> dict:
     board = snapshots.dashboard(area)
-    county = _county(area)
-    headline = [Linked(area, n, report=board.report_keys.get(n.key)) for n in board.headline]
-    charts, charts_json = [], []
-    for c in board.charts:
-        rows = [(label, [Linked(area, cell) for cell in cells]) for label, cells in c.rows()]
-        charts.append({"chart": c, "rows": rows})
-        spec = c.as_json()
-        for i, series in enumerate(spec["series"]):
-            series["urls"] = [cells[i].url for _label, cells in rows]
-        charts_json.append(spec)
-    tables = {name: [(label, Linked(area, cell)) for label, cell in rows] for name, rows in board.tables.items()}
     return {
         "area": area,
         "kind": board.kind,
-        "county": county,
-        "headline": headline,
-        "charts": charts,
-        "charts_json": charts_json,
-        "tables": tables,
+        "county": _county(area),
+        "figures": PageFigures(area, board),
         "as_of": board.as_of,
         "computed_at": board.computed_at,
         "printed": timezone.localdate(),

@@ -1,6 +1,7 @@
 """Pre-aggregated dashboards (villages.snapshots): stored, served, and recomputed after every kind of change."""
 
 import datetime
+import re
 from decimal import Decimal
 from unittest import mock
 
@@ -180,3 +181,25 @@ def test_the_pages_and_the_api_show_when_the_figures_were_computed(world, client
     f.make_household(village)
     summary = client.get(f"/api/v1/villages/{village.code}/summary/").json()
     assert {n["key"]: n["value"] for n in summary["headline"]}["identified-households"] == 4
+
+
+def shown(client, url, key) -> str:
+    html = client.get(url).content.decode()
+    match = re.search(rf'data-figure="{key}"[^>]*>([^<]*)</a>', html)
+    assert match, key
+    return match.group(1)
+
+
+def test_the_page_shows_a_change_at_once_though_its_figures_are_cached(world, client, admin_user):
+    county, township, village, *_ = world
+    client.force_login(admin_user)
+    urls = [reverse("areas:county", args=[county.code]), reverse("areas:township", args=[township.pk]),
+            reverse("areas:village", args=[village.code])]
+    for url in urls:
+        assert shown(client, url, "identified-households") == shown(client, url, "identified-households") == "3"
+    f.make_household(village)
+    for url in urls:
+        assert shown(client, url, "identified-households") == "4"
+    with translation.override("en"):
+        page = client.get(urls[2], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Poor household distribution chart" in page
