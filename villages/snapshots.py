@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 
 from . import dashboard as dashboards
 from .models import (
@@ -222,8 +223,9 @@ def dashboard(area: Area) -> dashboards.Dashboard:
     """The area's dashboard in the active language: the stored one while current, else computed and stored."""
     row, language = _stored(area), _language()
     if row is not None and _fresh(row) and language in row["data"]:
-        return dashboards.Dashboard.from_json(area, row["data"][language], dashboards.report_figures_of(area),
-                                              row["computed_at"])
+        # read only if used: a page whose rendered figures are cached does not link them again
+        report_keys = SimpleLazyObject(lambda: dashboards.report_figures_of(area))
+        return dashboards.Dashboard.from_json(area, row["data"][language], report_keys, row["computed_at"])
     return _compute(area, row, language)
 
 
