@@ -8,8 +8,10 @@
 # REV (e.g. REV=HEAD): serve that commit, exported with `git archive` into a scratch directory, instead of the
 # working tree (which may hold other people's unfinished edits); the venv and node_modules are the checkout's.
 # Environment: N (label of the rows; default the digits ending the database name), CONNECTIONS (16),
-# DURATION (25 s per route), WARMUP (5 s per route, discarded), WORKERS (2 × nproc + 1), WORKER_CLASS (sync) and
-# THREADS (1; gthread only), PORT (18458).
+# DURATION (25 s per route), WARMUP (5 s per route, discarded), WORKERS (2 × nproc + 1), WORKER_CLASS (gthread),
+# THREADS (4 per worker), PORT (18458). gthread, because on 2 vCPUs 5 gthread workers × 4 threads served about twice
+# the requests/s of 5 sync workers on every route (bench/RESULTS.md): a sync worker closes the connection after each
+# response, and 16 connections on 5 sync workers wait in the listen queue while a worker waits on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CHECKOUT=$PWD
@@ -17,7 +19,7 @@ CHECKOUT=$PWD
 DB=${DATABASE_URL##*/}
 N=${N:-$(grep -o '[0-9]*$' <<<"$DB" || echo "$DB")}
 CONNECTIONS=${CONNECTIONS:-16}; DURATION=${DURATION:-25}; WARMUP=${WARMUP:-5}; PORT=${PORT:-18458}
-WORKERS=${WORKERS:-$((2 * $(nproc) + 1))}; WORKER_CLASS=${WORKER_CLASS:-sync}; THREADS=${THREADS:-1}
+WORKERS=${WORKERS:-$((2 * $(nproc) + 1))}; WORKER_CLASS=${WORKER_CLASS:-gthread}; THREADS=${THREADS:-4}
 PY=$CHECKOUT/.venv/bin/python
 
 if ! command -v wrk >/dev/null; then
@@ -63,7 +65,7 @@ TARGETS=$($PY manage.py shell < bench/load/prep.py | sed -n 's/^TARGETS=//p')
 echo "targets: $TARGETS"
 
 SERVER="gunicorn $WORKERS $WORKER_CLASS workers"
-[ "$WORKER_CLASS" = gthread ] && SERVER="$SERVER × $THREADS threads"
+if [ "$WORKER_CLASS" = gthread ]; then SERVER="$SERVER × $THREADS threads"; fi
 step "$SERVER on 127.0.0.1:$PORT"
 "$CHECKOUT/.venv/bin/gunicorn" povertyboard.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
     --worker-class "$WORKER_CLASS" --threads "$THREADS" --timeout 120 --forwarded-allow-ips 127.0.0.1 \
