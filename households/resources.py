@@ -505,8 +505,8 @@ class RegistryResource(resources.ModelResource):
 
     def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows,
                           **kwargs):
-        """Every row checked in memory (no query per row), then the valid new and changed rows written in bulk
-        with their history entries: a few statements per BATCH rows (import_data holds the transaction).
+        """Every row checked in memory (no query per row); the valid new and changed rows written in bulk with
+        their history entries, BATCH rows at a time: a few statements each (import_data holds the transaction).
 
         Rows that are invalid are reported and not written; the caller rolls the whole file back then. A row
         the database still refuses (a constraint the checks missed) is found by writing the rows one by one
@@ -523,6 +523,17 @@ class RegistryResource(resources.ModelResource):
         if collect_failed_rows:
             result.add_dataset_headers(dataset.headers)
         pending = []
+
+        def flush():
+            self.write(pending)
+            for p in pending:
+                if p.row_result.errors:
+                    row = dict(zip(dataset.headers, p.values, strict=False))
+                    result.append_error_row(p.number, row, p.row_result.errors)
+                    if collect_failed_rows:
+                        result.append_failed_row(row, p.row_result.errors[0])
+            pending.clear()
+
         for number, values in enumerate(dataset, start=1):
             row = dict(zip(dataset.headers, values, strict=False))
             row_result = self.check(row, number)
@@ -533,14 +544,10 @@ class RegistryResource(resources.ModelResource):
             elif not row_result.is_skip():
                 pending.append(Pending(row_result.instance, self.before, row_result, number, values))
                 row_result.instance = None  # kept by pending until written
+                if len(pending) == BATCH:  # written as the rows come: memory stays flat with the file's size
+                    flush()
             result.rows.append(row_result)
-        self.write(pending)
-        for p in pending:
-            if p.row_result.errors:
-                row = dict(zip(dataset.headers, p.values, strict=False))
-                result.append_error_row(p.number, row, p.row_result.errors)
-                if collect_failed_rows:
-                    result.append_failed_row(row, p.row_result.errors[0])
+        flush()
         for row_result in result.rows:
             result.increment_row_result_total(row_result)
         return result

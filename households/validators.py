@@ -1,6 +1,7 @@
 """Resident identity numbers (公民身份号码), GB 11643-1999."""
 
 import datetime
+import operator
 import re
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ SEX_FEMALE = "F"
 
 
 def check_code(first17: str) -> str:
-    return CHECK_CODES[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+    return CHECK_CODES[sum(map(operator.mul, map(int, first17), WEIGHTS)) % 11]  # first17: 17 digits
 
 
 def parse_resident_id(value: str) -> tuple[datetime.date, str]:
