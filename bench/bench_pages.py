@@ -215,8 +215,8 @@ def main():
              *Village.objects.filter(township__county=county).select_related("township__county")]
     start = time.perf_counter()
     computed = snapshots.refresh(areas, everything=True)
-    print(f"refresh_dashboards --all for the county ({len(areas):,} areas, {computed:,} dashboards in "
-          f"{len(settings.LANGUAGES)} languages): {time.perf_counter() - start:,.1f} s")
+    print(f"refresh_dashboards --all for the county ({len(areas):,} areas, {computed:,} dashboards, each stored "
+          f"in {len(settings.LANGUAGES)} languages): {time.perf_counter() - start:,.1f} s")
     for label, slow in slowest:
         print(f"slowest queries of the {label} (ms, SQL start):")
         for ms, sql in slow:

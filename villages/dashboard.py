@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Assignment, Unit
@@ -291,6 +292,12 @@ def report_figures_of(area: Area) -> dict:
 # ------------------------------------------------------------------ the six charts
 
 
+def _shown_with(message, **values):
+    """A translated message with its values put in when it is shown, in the language active then: one computed
+    dashboard serves every language (villages.snapshots stores each)."""
+    return lazy(lambda: message % values, str)()
+
+
 def _n(value) -> Decimal:
     return Decimal(value or 0)
 
@@ -306,7 +313,7 @@ def distribution_chart(area: Area) -> Chart:
     if isinstance(area, Village):
         by_group = {r["group_no"]: r for r in rows.values("group_no").annotate(**counts).order_by("group_no")}
         groups = sorted(set(range(1, area.group_count + 1)) | set(by_group))
-        labels = [_("第%(n)s组") % {"n": g} for g in groups]
+        labels = [_shown_with(_("第%(n)s组"), n=g) for g in groups]
         data = [(("group_no", str(g)),) for g in groups]
         found = [by_group.get(g, {}) for g in groups]
     else:
@@ -352,7 +359,7 @@ def responsibility_chart(area: Area) -> Chart:
                .values("pairings__helper__unit__kind").annotate(n=Count("pk", distinct=True)).order_by()}
     labels, cells = [], []
     for kind in Unit.Kind:
-        labels.append(_("结对：%(kind)s") % {"kind": kind.label})
+        labels.append(_shown_with(_("结对：%(kind)s"), kind=kind.label))
         cells.append(Cell(_n(by_kind.get(kind.value)), "paired-households",
                           (("pairings__helper__unit__kind", kind.value),)))
     totals = {key: figures.compute(key, area) for key in
@@ -439,7 +446,7 @@ def economy_chart(area: Area) -> Chart:
         key: Count("pk", filter=_bracket_q(key)) for key, _label in keys})
     return Chart("economy", _("村集体经济"), "bar", [label for _key, label in keys],
                  [Series(_("行政村数"), [Cell(_n(found[key]), key) for key, _label in keys])],
-                 unit=_("个"), note=_("%(year)s年村集体经济收入分档") % {"year": year})
+                 unit=_("个"), note=_shown_with(_("%(year)s年村集体经济收入分档"), year=year))
 
 
 def _bracket_q(key: str) -> Q:

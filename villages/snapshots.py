@@ -199,8 +199,8 @@ def _language() -> str:
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
-def _compute(area: Area, row: dict | None, language: str) -> dashboards.Dashboard:
-    """Compute the dashboard and store it, unless the area changed since `row` was read."""
+def _compute(area: Area, row: dict | None) -> dashboards.Dashboard:
+    """Compute the dashboard and store it in every language, unless the area changed since `row` was read."""
     kind = dashboards.area_kind(area)
     rows = DashboardSnapshot.objects.filter(kind=kind, area_id=area.pk)
     if row is None:
@@ -209,35 +209,37 @@ def _compute(area: Area, row: dict | None, language: str) -> dashboards.Dashboar
         DashboardSnapshot.objects.bulk_create([DashboardSnapshot(kind=kind, area_id=area.pk, county_id=county_id)],
                                               ignore_conflicts=True)
         row = rows.values(*FIELDS).get()
-    board = dashboards.dashboard(area)
+    board = dashboards.dashboard(area)  # its labels are translated when shown
     board.computed_at = timezone.now()
-    # Other languages' dashboards stay when they were computed from the same version today.
-    data = {k: v for k, v in row["data"].items() if k != language} if _fresh(row) else {}
-    data[language] = board.to_json()
+    data = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            data[language] = board.to_json()
     rows.filter(version=row["version"]).update(data=data, computed_version=row["version"],
                                                computed_at=board.computed_at)
     return board
 
 
+def _current(row: dict | None, language: str) -> bool:
+    return row is not None and _fresh(row) and language in row["data"]
+
+
 def dashboard(area: Area) -> dashboards.Dashboard:
     """The area's dashboard in the active language: the stored one while current, else computed and stored."""
     row, language = _stored(area), _language()
-    if row is not None and _fresh(row) and language in row["data"]:
+    if _current(row, language):
         # read only if used: a page whose rendered figures are cached does not link them again
         report_keys = SimpleLazyObject(lambda: dashboards.report_figures_of(area))
         return dashboards.Dashboard.from_json(area, row["data"][language], report_keys, row["computed_at"])
-    return _compute(area, row, language)
+    return _compute(area, row)
 
 
 def refresh(areas: Iterable[Area], everything: bool = False) -> int:
-    """Compute the out-of-date dashboards of the areas (every one with `everything`) in every language; returns
-    how many were computed."""
+    """Compute the out-of-date dashboards of the areas (every one with `everything`); returns how many were."""
     done = 0
     for area in areas:
-        for language, _name in settings.LANGUAGES:
-            with translation.override(language):
-                row = _stored(area)
-                if everything or row is None or not _fresh(row) or language not in row["data"]:
-                    _compute(area, row, language)
-                    done += 1
+        row = _stored(area)
+        if everything or not all(_current(row, language) for language, _name in settings.LANGUAGES):
+            _compute(area, row)
+            done += 1
     return done
