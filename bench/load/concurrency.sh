@@ -3,6 +3,8 @@
 # alone by wrk at 16 connections over loopback; prints Markdown rows (requests/s, p50/p95/p99, non-2xx, queries,
 # throughput ÷ the trivial endpoint's) with the dataset and the machine.
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/pb_bench_200000 bash bench/load/concurrency.sh
+#   for n in 2000 20000 200000; do       # the three sizes of bench/RESULTS.md, serving the last commit
+#       DATABASE_URL=postgres://postgres@127.0.0.1:5432/pb_bench_$n REV=HEAD bash bench/load/concurrency.sh; done
 # The database is one that bench/scale.sh builds (migrate, seed_reports, generate_demo --append, ANALYZE); it is
 # not dropped or changed, except for the bench account `loadstaff` that prep.py adds, its session and API token.
 # REV (e.g. REV=HEAD): serve that commit, exported with `git archive` into a scratch directory, instead of the
