@@ -6,12 +6,13 @@
 #   for n in 2000 20000 200000; do       # the three sizes of bench/RESULTS.md, serving the last commit
 #       DATABASE_URL=postgres://postgres@127.0.0.1:5432/pb_bench_$n REV=HEAD bash bench/load/concurrency.sh; done
 # The database is one that bench/scale.sh builds (migrate, seed_reports, generate_demo --append, ANALYZE); it is
-# not dropped or changed, except for the bench account `loadstaff` that prep.py adds, its session and API token.
+# not dropped or changed, except for the bench account `loadstaff` that prep.py adds, its session and API token
+# (and what the served code itself writes on a read: a dashboard snapshot computed on a miss, villages/snapshots.py).
 # REV (e.g. REV=HEAD): serve that commit, exported with `git archive` into a scratch directory, instead of the
 # working tree (which may hold other people's unfinished edits); the venv and node_modules are the checkout's.
 # Environment: N (label of the rows; default the digits ending the database name), CONNECTIONS (16),
 # DURATION (25 s per route), WARMUP (5 s per route, discarded), WORKERS (2 × nproc + 1), WORKER_CLASS (gthread),
-# THREADS (4 per worker), PORT (18458). gthread, because on 2 vCPUs 5 gthread workers × 4 threads served about twice
+# THREADS (4 per worker), PORT (18458). gthread, because on 2 vCPUs 5 gthread workers × 4 threads served 1.3-2.8×
 # the requests/s of 5 sync workers on every route (bench/RESULTS.md): a sync worker closes the connection after each
 # response, and 16 connections on 5 sync workers wait in the listen queue while a worker waits on PostgreSQL.
 set -euo pipefail
