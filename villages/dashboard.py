@@ -128,8 +128,9 @@ class Dashboard:
                         "series": [{"label": str(s.label), "kind": s.kind, "axis": s.axis,
                                     "cells": [_cell_json(cell) for cell in s.cells]} for s in c.series]}
                        for c in self.charts],
-            "tables": {name: [[str(label), _cell_json(cell)] for label, cell in rows]
-                       for name, rows in self.tables.items()},
+            # a list, not an object: PostgreSQL's jsonb does not keep the order of an object's keys
+            "tables": [[name, [[str(label), _cell_json(cell)] for label, cell in rows]]
+                       for name, rows in self.tables.items()],
         }
 
     @classmethod
@@ -141,7 +142,7 @@ class Dashboard:
             [Chart(c["id"], c["title"], c["kind"], c["labels"],
                    [Series(s["label"], [_cell(x) for x in s["cells"]], s["kind"], s["axis"]) for s in c["series"]],
                    c["stacked"], c["unit"], c["note"]) for c in data["charts"]],
-            {name: [(label, _cell(cell)) for label, cell in rows] for name, rows in data["tables"].items()},
+            {name: [(label, _cell(cell)) for label, cell in rows] for name, rows in data["tables"]},
             report_keys,
             datetime.date.fromisoformat(data["as_of"]) if data["as_of"] else None,
             computed_at,

@@ -51,6 +51,7 @@ def test_the_stored_dashboard_is_the_computed_one(world):
         for board in (first, again):
             assert headline(board) == headline(live)
             assert [c.as_json() for c in board.charts] == [c.as_json() for c in live.charts]
+            assert list(board.tables) == list(live.tables)  # in order (the API lists them so)
             assert [[cell for _label, cell in rows] for rows in board.tables.values()] == \
                 [[cell for _label, cell in rows] for rows in live.tables.values()]
             assert board.as_of == live.as_of
