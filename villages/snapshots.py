@@ -135,7 +135,8 @@ def _changed(sender, instance) -> None:
     elif sender is Township:
         counties_changed([instance.county_id])
     elif sender is County:
-        counties_changed([instance.pk])
+        if County.objects.filter(pk=instance.pk).exists():  # a deleted county's snapshots went with it
+            counties_changed([instance.pk])
     elif sender is Project:
         villages_changed([instance.village_id])
         counties_changed([instance.county_id], whole=False)

@@ -207,3 +207,13 @@ def test_the_page_shows_a_change_at_once_though_its_figures_are_cached(world, cl
     with translation.override("en"):
         page = client.get(urls[2], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Poor household distribution chart" in page
+
+
+def test_a_county_can_still_be_deleted(db):
+    from django.db import connection
+
+    county = f.make_county()
+    snapshots.dashboard(county)
+    county.delete()
+    connection.check_constraints()  # no snapshot row is left pointing at the deleted county
+    assert not DashboardSnapshot.objects.filter(county_id=county.pk).exists()
