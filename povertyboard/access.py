@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -30,7 +31,7 @@ class Access:
     """What one user may do, computed once per request (see `access_of`)."""
 
     is_admin: bool
-    roles: frozenset
+    roles: frozenset  # of ROLE_GROUPS
     county_ids: frozenset | None  # readable counties; ALL for administrators
     village_ids: frozenset | None  # villages the user may write for; ALL for administrators
     cadre_id: int | None
@@ -93,34 +94,60 @@ def active_assignment_q(today: datetime.date) -> Q:
     return Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
 
 
+def _access_row(user) -> dict:
+    """The user's roles, area and cadre record in one query. It runs on every request, so it is written out:
+    built through the ORM (three subqueries and three EXISTS) compiling it cost more than running it."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from cadres.models import Cadre
+    from villages.models import UserArea
+
+    table = {name: connection.ops.quote_name(model._meta.db_table) for name, model in (
+        ("area", UserArea), ("cadre", Cadre), ("group", Group), ("member", get_user_model().groups.through))}
+    roles = ", ".join(
+        f"EXISTS (SELECT 1 FROM {table['member']} m JOIN {table['group']} g ON g.id = m.group_id "
+        f"WHERE m.user_id = %s AND g.name = %s)" for _role in ROLE_GROUPS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT county_id FROM {table['area']} WHERE user_id = %s), "
+            f"(SELECT prefecture FROM {table['area']} WHERE user_id = %s), "
+            f"(SELECT id FROM {table['cadre']} WHERE user_id = %s), "
+            f"(SELECT county_id FROM {table['cadre']} WHERE user_id = %s), {roles}",
+            [user.pk] * 4 + [v for role in ROLE_GROUPS for v in (user.pk, role)])
+        area_county_id, area_prefecture, cadre_id, cadre_county_id, *has_role = cursor.fetchone()
+    return {"area_county_id": area_county_id, "area_prefecture": area_prefecture, "cadre_id": cadre_id,
+            "cadre_county_id": cadre_county_id,
+            "roles": frozenset(role for role, has in zip(ROLE_GROUPS, has_role, strict=True) if has)}
+
+
 def compute_access(user) -> Access:
-    from cadres.models import Assignment, Cadre
-    from villages.models import County, UserArea
+    from cadres.models import Assignment
+    from villages.models import County
 
     if not user.is_authenticated or not user.is_active:
         return Access(False, frozenset(), frozenset(), frozenset(), None)
     if user.is_superuser:
         return Access(True, frozenset(), ALL, ALL, None)
-    roles = frozenset(user.groups.values_list("name", flat=True))
-    area = UserArea.objects.filter(user=user).first()
-    cadre = Cadre.objects.filter(user=user).only("pk", "county_id").first()
-    if area is not None and area.county_id:
-        county_ids = frozenset([area.county_id])
-    elif area is not None:
-        county_ids = frozenset(County.objects.filter(prefecture=area.prefecture).values_list("pk", flat=True))
-    elif cadre is not None:
-        county_ids = frozenset([cadre.county_id])  # a cadre without an explicit area works in their county
+    row = _access_row(user)
+    roles = row["roles"]
+    if row["area_county_id"]:
+        county_ids = frozenset([row["area_county_id"]])
+    elif row["area_prefecture"]:
+        county_ids = frozenset(County.objects.filter(prefecture=row["area_prefecture"]).values_list("pk", flat=True))
+    elif row["cadre_id"] is not None:
+        county_ids = frozenset([row["cadre_county_id"]])  # a cadre without an explicit area works in their county
     else:
         county_ids = frozenset()
     village_ids = frozenset()
-    if cadre is not None and CADRE in roles:
+    if row["cadre_id"] is not None and CADRE in roles:
         today = timezone.localdate()
         village_ids = frozenset(
-            Assignment.objects.filter(active_assignment_q(today), cadre=cadre,
+            Assignment.objects.filter(active_assignment_q(today), cadre_id=row["cadre_id"],
                                       village__township__county__in=county_ids)
             .values_list("village_id", flat=True)
         )
-    return Access(False, roles, county_ids, village_ids, cadre.pk if cadre else None)
+    return Access(False, roles, county_ids, village_ids, row["cadre_id"])
 
 
 def access_of(user) -> Access:

@@ -1,7 +1,8 @@
 """Template context for every page: the signed-in user's counties and whether they are a cadre or a supervisor.
 
 Both are lazy: a page that never shows the navigation (the login page) makes no query for them, and a
-page that does makes one query for the counties (shared with the home view through `user_counties`).
+page that does makes one query for the counties (shared with the home view through `user_counties`), or
+none when the view has read the user's only county (`note_county`).
 """
 
 from django.utils.functional import SimpleLazyObject
@@ -16,6 +17,12 @@ def user_counties(request) -> list:
         cached = list(access_of(request.user).counties().order_by("code"))
         request._povertyboard_counties = cached
     return cached
+
+
+def note_county(request, county) -> None:
+    """A view that read one of the user's counties: when it is their only one, the navigation needs no query."""
+    if access_of(request.user).county_ids == frozenset([county.pk]):
+        request._povertyboard_counties = [county]
 
 
 def areas(request) -> dict:

@@ -18,14 +18,16 @@ no snapshot row yet can miss those rows until the next change of the area or the
 found no row to bump); `refresh_dashboards --all` run nightly bounds that.
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import F
+from django.db.models.fields.json import KT, KeyTransform
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone, translation
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from . import dashboard as dashboards
 from .models import (
@@ -119,7 +121,7 @@ def _allocation_areas(allocations) -> tuple[set[int], set[int]]:
 
 def _changed(sender, instance) -> None:
     """Mark the areas whose figures a saved or deleted row of `sender` enters."""
-    from cadres.models import Assignment, Unit
+    from cadres.models import Assignment, Cadre, Unit
     from households.models import HelperStaff, Household, Measure, Member, Pairing, StatusChange, Visit
 
     if sender in (Measure, Visit, Assignment, CollectiveEconomy):
@@ -153,6 +155,8 @@ def _changed(sender, instance) -> None:
             counties_changed(counties, whole=False)
     elif sender is Unit:
         counties_changed([instance.county_id])
+    elif sender is Cadre:  # a village page shows its team's names and units
+        villages_changed(Assignment.objects.filter(cadre=instance).values_list("village_id", flat=True))
     elif sender is HelperStaff:
         counties_changed(Unit.objects.filter(pk=instance.unit_id).values_list("county_id", flat=True))
 
@@ -170,10 +174,10 @@ def _on_write(sender, instance, raw=False, **kwargs):
 
 
 def connect_signals() -> None:
-    from cadres.models import Assignment, Unit
+    from cadres.models import Assignment, Cadre, Unit
     from households.models import HelperStaff, Household, Measure, Member, Pairing, StatusChange, Visit
 
-    for model in (Household, Member, Measure, Visit, Pairing, StatusChange, HelperStaff, Unit, Assignment,
+    for model in (Household, Member, Measure, Visit, Pairing, StatusChange, HelperStaff, Unit, Assignment, Cadre,
                   County, Township, Village, CollectiveEconomy, Project, FundSource, FundAllocation, GateTransition,
                   ReportFigure):
         post_save.connect(_on_write, sender=model, dispatch_uid=f"snapshot-save-{model._meta.label}")
@@ -183,11 +187,20 @@ def connect_signals() -> None:
 
 # ------------------------------------------------------------------ reading
 
-FIELDS = ("pk", "version", "computed_version", "computed_at", "data")
+FIELDS = ("pk", "version", "computed_version", "computed_at")
 
 
-def _stored(area: Area) -> dict | None:
-    return DashboardSnapshot.objects.filter(kind=dashboards.area_kind(area), area_id=area.pk).values(*FIELDS).first()
+def _rows(area: Area):
+    return DashboardSnapshot.objects.filter(kind=dashboards.area_kind(area), area_id=area.pk)
+
+
+def _stored(area: Area, language: str, figures: bool = True) -> dict | None:
+    """The area's snapshot row with its dashboard in `language` (`board`, None if not stored in it), or with
+    figures=False only that dashboard's kind (`board`) and as-of date: Python then decodes no figures."""
+    rows = _rows(area)
+    if figures:
+        return rows.values(*FIELDS, board=KeyTransform(language, "data")).first()
+    return rows.values(*FIELDS, board=KT(f"data__{language}__kind"), as_of=KT(f"data__{language}__as_of")).first()
 
 
 def _fresh(row: dict) -> bool:
@@ -202,8 +215,7 @@ def _language() -> str:
 
 def _compute(area: Area, row: dict | None) -> dashboards.Dashboard:
     """Compute the dashboard and store it in every language, unless the area changed since `row` was read."""
-    kind = dashboards.area_kind(area)
-    rows = DashboardSnapshot.objects.filter(kind=kind, area_id=area.pk)
+    kind, rows = dashboards.area_kind(area), _rows(area)
     if row is None:
         county_id = area.pk if kind == KIND.COUNTY else \
             area.county_id if kind == KIND.TOWNSHIP else area.township.county_id
@@ -221,26 +233,57 @@ def _compute(area: Area, row: dict | None) -> dashboards.Dashboard:
     return board
 
 
-def _current(row: dict | None, language: str) -> bool:
-    return row is not None and _fresh(row) and language in row["data"]
+def _report_keys(area: Area) -> SimpleLazyObject:
+    # read only if used: a page whose rendered figures are cached does not link them again
+    return SimpleLazyObject(lambda: dashboards.report_figures_of(area))
 
 
-def dashboard(area: Area) -> dashboards.Dashboard:
-    """The area's dashboard in the active language: the stored one while current, else computed and stored."""
-    row, language = _stored(area), _language()
-    if _current(row, language):
-        # read only if used: a page whose rendered figures are cached does not link them again
-        report_keys = SimpleLazyObject(lambda: dashboards.report_figures_of(area))
-        return dashboards.Dashboard.from_json(area, row["data"][language], report_keys, row["computed_at"])
+class DeferredDashboard:
+    """A current stored dashboard whose figures are decoded on first use. An area page whose rendered figures
+    are cached (templates/villages/area.html) uses only its kind, as-of date and computation time."""
+
+    def __init__(self, area: Area, row: dict, language: str):
+        self.area, self.kind, self.computed_at = area, row["board"], row["computed_at"]
+        self.as_of = datetime.date.fromisoformat(row["as_of"]) if row["as_of"] else None
+        self.report_keys = _report_keys(area)
+        self._pk, self._language = row["pk"], language
+
+    @cached_property
+    def _board(self) -> dashboards.Dashboard:
+        data = DashboardSnapshot.objects.filter(pk=self._pk).values_list(
+            KeyTransform(self._language, "data"), flat=True).first()
+        if data is None:  # recomputed in between without this language, or deleted: read it afresh
+            return dashboard(self.area)
+        return dashboards.Dashboard.from_json(self.area, data, self.report_keys, self.computed_at)
+
+    headline = property(lambda self: self._board.headline)
+    charts = property(lambda self: self._board.charts)
+    tables = property(lambda self: self._board.tables)
+
+
+def dashboard(area: Area, deferred: bool = False) -> dashboards.Dashboard | DeferredDashboard:
+    """The area's dashboard in the active language: the stored one while current, else computed and stored.
+    `deferred`: a stored dashboard's figures are decoded only when used."""
+    language = _language()
+    row = _stored(area, language, figures=not deferred)
+    if row is not None and row["board"] is not None and _fresh(row):
+        if deferred:
+            return DeferredDashboard(area, row, language)
+        return dashboards.Dashboard.from_json(area, row["board"], _report_keys(area), row["computed_at"])
     return _compute(area, row)
+
+
+def _current_in_every_language(area: Area) -> bool:
+    kinds = {f"kind_{i}": KT(f"data__{language}__kind") for i, (language, _name) in enumerate(settings.LANGUAGES)}
+    row = _rows(area).values(*FIELDS, **kinds).first()
+    return row is not None and _fresh(row) and all(row[k] for k in kinds)
 
 
 def refresh(areas: Iterable[Area], everything: bool = False) -> int:
     """Compute the out-of-date dashboards of the areas (every one with `everything`); returns how many were."""
     done = 0
     for area in areas:
-        row = _stored(area)
-        if everything or not all(_current(row, language) for language, _name in settings.LANGUAGES):
-            _compute(area, row)
+        if everything or not _current_in_every_language(area):
+            _compute(area, _rows(area).values(*FIELDS).first())
             done += 1
     return done

@@ -9,12 +9,13 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.http import require_safe
 
 from households.models import Household
 from households.selectors import POOR_STATUSES
 from households.validators import mask_resident_id
+from povertyboard import context_processors
 from povertyboard.access import access_of, get_readable_or_404
 
 from . import dashboard as dashboards
@@ -176,11 +177,13 @@ class PageFigures:
 
 
 def _page_context(request, area) -> dict:
-    board = snapshots.dashboard(area)
+    board = snapshots.dashboard(area, deferred=True)
+    county = _county(area)
+    context_processors.note_county(request, county)
     return {
         "area": area,
         "kind": board.kind,
-        "county": _county(area),
+        "county": county,
         "figures": PageFigures(area, board),
         "as_of": board.as_of,
         "computed_at": board.computed_at,
@@ -228,7 +231,7 @@ def township_page(request, township_id: int):
 def village_page(request, village_code: str):
     village = _area(request, "village", village_code)
     context = _page_context(request, village)
-    context["team"] = dashboards.team(village)
+    context["team"] = SimpleLazyObject(lambda: dashboards.team(village))  # read only if the page is not cached
     return render(request, "villages/area.html", context)
 
 

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.urls import reverse
 from cadres.models import Assignment
 from households.models import Household, Measure, Member, Pairing, PovertyCause, Visit
 from households.validators import SEX_MALE
+from povertyboard.access import COUNTY_STAFF
 from tests import factories as f
 from villages.models import DashboardSnapshot, FundAllocation, Gate, Township, Village
 from villages.seed import seed_reports
@@ -260,3 +262,24 @@ def test_each_page_makes_the_same_number_of_queries_for_10_and_500_households(cl
     cached = query_counts(client, small)
     assert cached == query_counts(client, large)
     assert all(cached[page] < computing(small)[page] - 20 for page in ("county", "township", "village"))
+
+
+@pytest.mark.django_db
+def test_a_cached_area_page_reads_only_the_session_user_access_area_and_snapshot(client, django_user_model):
+    village = build_village(10)
+    county = village.township.county
+    user = django_user_model.objects.create_user("one-county-staff", password="x-long-password-1")
+    user.groups.add(Group.objects.get_or_create(name=COUNTY_STAFF)[0])
+    f.make_user_area(user=user, county=county)
+    client.force_login(user)
+    urls = {"county": reverse("areas:county", args=[county.code]),
+            "township": reverse("areas:township", args=[village.township_id]),
+            "village": reverse("areas:village", args=[village.code])}
+    for url in urls.values():
+        client.get(url)  # computes the dashboard and caches the rendered figures
+    for name, url in urls.items():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        # session, user, access (one query), the area, the snapshot's version; the county page also counts the
+        # cross-check flags awaiting review. The navigation names the user's one county: the page has read it.
+        assert len(ctx) == (6 if name == "county" else 5), (name, [q["sql"][:80] for q in ctx])

@@ -217,3 +217,35 @@ def test_a_county_can_still_be_deleted(db):
     county.delete()
     connection.check_constraints()  # no snapshot row is left pointing at the deleted county
     assert not DashboardSnapshot.objects.filter(county_id=county.pk).exists()
+
+
+def test_the_village_page_shows_its_team_renamed_though_it_is_cached(world, client, admin_user):
+    county, _township, village, *_ = world
+    assignment = f.make_assignment(f.make_cadre(county, name="王书记"), village)
+    client.force_login(admin_user)
+    url = reverse("areas:village", args=[village.code])
+    assert "王书记" in client.get(url).content.decode()
+    assert "王书记" in client.get(url).content.decode()  # from the page cache
+    cadre = assignment.cadre
+    cadre.name = "李书记"
+    cadre.save()
+    page = client.get(url).content.decode()
+    assert "李书记" in page and "王书记" not in page
+    cadre.unit.name = "新单位"
+    cadre.unit.save()
+    assert "新单位" in client.get(url).content.decode()
+
+
+def test_a_deferred_dashboard_reads_its_figures_only_when_used(world, django_assert_num_queries):
+    county, *_ = world
+    computed = snapshots.dashboard(county)
+    with django_assert_num_queries(1):  # the snapshot's version, kind and as-of date
+        board = snapshots.dashboard(county, deferred=True)
+        assert (board.kind, board.as_of, board.computed_at) == ("county", computed.as_of, computed.computed_at)
+    with django_assert_num_queries(1):  # its figures in the active language
+        assert headline(board) == headline(computed)
+    assert [c.as_json() for c in board.charts] == [c.as_json() for c in computed.charts]
+    assert list(board.tables) == list(computed.tables)
+    f.make_household(county.townships.first().villages.first())
+    board = snapshots.dashboard(county, deferred=True)  # out of date: computed, not deferred
+    assert headline(board)["identified-households"] == 4
