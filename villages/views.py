@@ -215,7 +215,7 @@ def _villages_with_progress(rows):
 def county_page(request, county_code: str):
     county = _area(request, "county", county_code)
     context = _page_context(request, county)
-    context["townships"] = _children_of_county(county)
+    context["townships"] = SimpleLazyObject(lambda: _children_of_county(county))  # read only if the page is not cached
     return render(request, "villages/area.html", context)
 
 
@@ -223,7 +223,7 @@ def county_page(request, county_code: str):
 def township_page(request, township_id: int):
     township = _area(request, "township", township_id)
     context = _page_context(request, township)
-    context["villages"] = _villages_with_progress(Village.objects.filter(township=township))
+    context["villages"] = SimpleLazyObject(lambda: _villages_with_progress(Village.objects.filter(township=township)))
     return render(request, "villages/area.html", context)
 
 
