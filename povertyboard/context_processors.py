@@ -29,8 +29,13 @@ def areas(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"user_counties": [], "is_cadre": False, "is_supervisor": False}
+    access = SimpleLazyObject(lambda: access_of(user))
     return {
         "user_counties": SimpleLazyObject(lambda: user_counties(request)),
-        "is_cadre": SimpleLazyObject(lambda: access_of(user).is_cadre),
-        "is_supervisor": SimpleLazyObject(lambda: access_of(user).is_supervisor),
+        "is_cadre": SimpleLazyObject(lambda: access.is_cadre),
+        "is_supervisor": SimpleLazyObject(lambda: access.is_supervisor),
+        # what the navigation shows besides the page (base.html caches it under this key)
+        "nav_key": SimpleLazyObject(lambda: repr((
+            [(c.code, c.name) for c in user_counties(request)], access.is_cadre, access.is_supervisor,
+            access.is_county_staff, user.is_staff))),
     }

@@ -153,6 +153,40 @@ def test_non_staff_get_no_admin_link(client, django_user_model):
 
 
 @pytest.mark.django_db
+def test_the_cached_navigation_follows_each_users_counties_and_roles(client, django_user_model, counties):
+    from django.contrib.auth.models import Group
+
+    from povertyboard.access import COUNTY_STAFF
+    from tests import factories as f
+
+    wulan, golmud = counties
+    url = reverse("password_change")  # the same page for both users, so the same path in the cache key
+    staff = django_user_model.objects.create_user("nav-staff", password="x")
+    staff.groups.add(Group.objects.get_or_create(name=COUNTY_STAFF)[0])
+    area = f.make_user_area(user=staff, county=wulan)
+    other = django_user_model.objects.create_user("nav-none", password="x")
+    f.make_user_area(user=other, county=wulan)
+    imports = reverse("imports:index")
+
+    client.force_login(staff)
+    html = client.get(url).content.decode()
+    assert imports in html and reverse("areas:county", args=[wulan.code]) in html
+    client.force_login(other)  # the same county, no role: no import link
+    html = client.get(url).content.decode()
+    assert imports not in html and reverse("areas:county", args=[wulan.code]) in html
+    area.county = golmud  # moved to another county: its dashboard in the navigation
+    area.save()
+    client.force_login(staff)
+    html = client.get(url).content.decode()
+    assert reverse("areas:county", args=[golmud.code]) in html
+    assert reverse("areas:county", args=[wulan.code]) not in html
+    golmud.name = "格尔木市（改名）"
+    golmud.save()
+    client.force_login(django_user_model.objects.create_user("nav-admin", password="x", is_superuser=True))
+    assert "格尔木市（改名）" in client.get(url).content.decode()  # the counties' names are in the key
+
+
+@pytest.mark.django_db
 def test_layout_has_no_inline_script(staff_client, counties):
     for url in (reverse("home"), reverse("password_change")):
         html = staff_client.get(url).content.decode()
