@@ -6,16 +6,17 @@ that prep.py printed. It
   (client.login / client.api_token: the session and the token the requests below carry);
 - counts each route's queries once, in this process, through the Django test client with the same session or
   token (CaptureQueriesContext, after one warm-up request), with their database time and the slowest query;
-- runs wrk on each route separately (--warmup seconds discarded, then --duration seconds measured), with the
-  trivial endpoint first and again last, so that the drift of a shared machine shows;
-- prints Markdown table rows: requests/s, p50/p95/p99, non-2xx responses, and each route's throughput as a
-  fraction of the trivial endpoint's (the mean of its two runs).
+- runs wrk on each route separately (--warmup seconds discarded, then --duration seconds measured), in
+  --rounds rounds, each round starting with the trivial endpoint, which also runs once more at the end;
+- prints Markdown table rows: per route the median over the rounds of requests/s, p50/p95/p99, the non-2xx
+  responses of all rounds, and the median of its throughput as a fraction of the trivial endpoint's measured
+  just before and just after it (the mean of the two): a machine whose speed drifts (a shared VM) moves both.
 """
-
 import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -31,14 +32,13 @@ TRIVIAL = "trivial: API root"
 
 
 def routes(t: dict) -> list[tuple[str, str, str]]:
-    """(name, credentials, path). The trivial endpoint comes first and last."""
+    """(name, credentials, path). The trivial endpoint comes first."""
     return [
         (TRIVIAL, "token", "/api/v1/"),
         ("api: households list, 50 rows", "token", "/api/v1/households/?page_size=50"),
         ("api: village summary", "token", f"/api/v1/villages/{t['village_code']}/summary/"),
         ("page: county dashboard", "session", f"/areas/{t['county_code']}/"),
         ("page: village", "session", f"/areas/village/{t['village_code']}/"),
-        (TRIVIAL + " (again, last)", "token", "/api/v1/"),
     ]
 
 
@@ -110,6 +110,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--duration", type=int, default=25, help="seconds measured per route")
     parser.add_argument("--warmup", type=int, default=5, help="seconds per route before, discarded")
+    parser.add_argument("--rounds", type=int, default=1, help="times every route is measured")
     args = parser.parse_args()
     targets = json.loads(args.targets)
     table = routes(targets)
@@ -122,36 +123,41 @@ def main():
           f"{targets['county_name']} {targets['county_code']} ({targets['county_households']:,} households), "
           f"village {targets['village_code']} ({targets['village_households']:,} households)")
     print(f"server: {args.server}; wrk {args.threads} threads, {args.connections} connections, {args.warmup} s "
-          f"warm-up + {args.duration} s per route; machine: {machine()}; load average at the start {load()}",
-          flush=True)
-    figures = []
-    for name, credentials, path in table:
+          f"warm-up + {args.duration} s per route, {args.rounds} round(s); machine: {machine()}; load average at "
+          f"the start {load()}", flush=True)
+
+    def measure(name, credentials, path) -> dict:
         head = headers(credentials, session, token)
         run_wrk(args, path, head, args.warmup)
         result = run_wrk(args, path, head, args.duration)
         result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
-        figures.append((name, path, result))
         print(f"  {name}: {result['rps']:.1f} requests/s, p95 {result['p95_us'] / 1000:.0f} ms "
               f"(load average {load()})", flush=True)
+        return result
 
-    trivial = [result["rps"] for name, _path, result in figures if name.startswith(TRIVIAL)]
-    yardstick = sum(trivial) / len(trivial)
+    rounds = [[measure(*route) for route in table] for _round in range(args.rounds)]
+    trivial = [results[0]["rps"] for results in rounds] + [measure(TRIVIAL + " (last)", *table[0][1:])["rps"]]
     print()
     print("| N | route | request | queries (their ms) | requests/s | p50 ms | p95 ms | p99 ms | non-2xx "
           "| ÷ trivial |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for name, path, r in figures:
+    for i, (name, _credentials, path) in enumerate(table):
+        runs = [results[i] for results in rounds]
+        ratio = statistics.median(run["rps"] / ((trivial[r] + trivial[r + 1]) / 2) for r, run in enumerate(runs))
         queries, sql_ms, _slowest = counts[path]
-        print(f"| {args.label} | {name} | `GET {path}` | {queries} ({sql_ms:.0f}) | {r['rps']:.1f} | "
-              f"{r['p50_us'] / 1000:.0f} | {r['p95_us'] / 1000:.0f} | {r['p99_us'] / 1000:.0f} | "
-              f"{r['non_2xx'] + r['socket_errors']} | {r['rps'] / yardstick:.2f} |")
+        median = {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50_us", "p95_us", "p99_us")}
+        errors = sum(run["non_2xx"] + run["socket_errors"] for run in runs)
+        print(f"| {args.label} | {name} | `GET {path}` | {queries} ({sql_ms:.0f}) | {median['rps']:.1f} | "
+              f"{median['p50_us'] / 1000:.0f} | {median['p95_us'] / 1000:.0f} | {median['p99_us'] / 1000:.0f} | "
+              f"{errors} | {ratio:.2f} |")
     print()
-    print(f"÷ trivial: requests/s over the mean of the two trivial runs ({' and '.join(f'{x:.1f}' for x in trivial)}"
-          f" requests/s); non-2xx includes socket errors and timeouts. Load average at the end: {load()}")
-    for _name, path, _result in figures[:-1]:
+    print(f"Medians over {args.rounds} round(s). ÷ trivial: a route's requests/s over the mean of the trivial "
+          f"endpoint's just before and after it (trivial runs: {', '.join(f'{x:.1f}' for x in trivial)} "
+          f"requests/s); non-2xx includes socket errors and timeouts. Load average at the end: {load()}")
+    for _name, _credentials, path in table:
         _queries, _ms, (ms, sql) = counts[path]
         print(f"slowest query of {path}: {ms:.1f} ms  {sql[:160]}")
-    if any(r["non_2xx"] + r["socket_errors"] for _name, _path, r in figures):
+    if any(run["non_2xx"] + run["socket_errors"] for results in rounds for run in results):
         sys.exit(1)
 
 

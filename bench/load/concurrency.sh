@@ -11,7 +11,8 @@
 # REV (e.g. REV=HEAD): serve that commit, exported with `git archive` into a scratch directory, instead of the
 # working tree (which may hold other people's unfinished edits); the venv and node_modules are the checkout's.
 # Environment: N (label of the rows; default the digits ending the database name), CONNECTIONS (16),
-# DURATION (25 s per route), WARMUP (5 s per route, discarded), WORKERS (2 × nproc + 1), WORKER_CLASS (gthread),
+# ROUNDS (3: every route is measured once a round, the trivial endpoint first; the medians are printed),
+# DURATION (10 s per route and round), WARMUP (3 s per route and round, discarded), WORKERS (2 × nproc + 1), WORKER_CLASS (gthread),
 # THREADS (4 per worker), PORT (18458). gthread, because on 2 vCPUs 5 gthread workers × 4 threads served 1.3-2.8×
 # the requests/s of 5 sync workers on every route (bench/RESULTS.md): a sync worker closes the connection after each
 # response, and 16 connections on 5 sync workers wait in the listen queue while a worker waits on PostgreSQL.
@@ -21,7 +22,7 @@ CHECKOUT=$PWD
 : "${DATABASE_URL:?DATABASE_URL must name a database filled by generate_demo (e.g. pb_bench_200000)}"
 DB=${DATABASE_URL##*/}
 N=${N:-$(grep -o '[0-9]*$' <<<"$DB" || echo "$DB")}
-CONNECTIONS=${CONNECTIONS:-16}; DURATION=${DURATION:-25}; WARMUP=${WARMUP:-5}; PORT=${PORT:-18458}
+CONNECTIONS=${CONNECTIONS:-16}; ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-10}; WARMUP=${WARMUP:-3}; PORT=${PORT:-18458}
 WORKERS=${WORKERS:-$((2 * $(nproc) + 1))}; WORKER_CLASS=${WORKER_CLASS:-gthread}; THREADS=${THREADS:-4}
 PY=$CHECKOUT/.venv/bin/python
 
@@ -79,10 +80,10 @@ for _ in $(seq 60); do
     sleep 1
 done
 
-step "wrk: $CONNECTIONS connections, ${WARMUP} s warm-up + ${DURATION} s per route"
+step "wrk: $CONNECTIONS connections, ${WARMUP} s warm-up + ${DURATION} s per route, $ROUNDS rounds"
 status=0
 $PY bench/load/concurrency.py --port "$PORT" --targets "$TARGETS" --label "$N" --server "$SERVER" \
-    --connections "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" || status=$?
+    --connections "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" --rounds "$ROUNDS" || status=$?
 if grep -q -i "error\|traceback" "$WORK/gunicorn.log"; then
     echo "gunicorn log:"; grep -i -A3 "error\|traceback" "$WORK/gunicorn.log" | head -60
 fi
