@@ -122,7 +122,16 @@ def _allocation_areas(allocations) -> tuple[set[int], set[int]]:
 def _changed(sender, instance) -> None:
     """Mark the areas whose figures a saved or deleted row of `sender` enters."""
     from cadres.models import Assignment, Cadre, Unit
-    from households.models import HelperStaff, Household, Measure, Member, Pairing, StatusChange, Visit
+    from households.models import (
+        CrossCheckFlag,
+        HelperStaff,
+        Household,
+        Measure,
+        Member,
+        Pairing,
+        StatusChange,
+        Visit,
+    )
 
     if sender in (Measure, Visit, Assignment, CollectiveEconomy):
         villages_changed([instance.village_id])
@@ -155,6 +164,9 @@ def _changed(sender, instance) -> None:
             counties_changed(counties, whole=False)
     elif sender is Unit:
         counties_changed([instance.county_id])
+    elif sender is CrossCheckFlag:  # the county page counts the flags awaiting review
+        counties_changed(Household.objects.filter(pk=instance.household_id).values_list(
+            "village__township__county_id", flat=True), whole=False)
     elif sender is Cadre:  # a village page shows its team's names and units
         villages_changed(Assignment.objects.filter(cadre=instance).values_list("village_id", flat=True))
     elif sender is HelperStaff:
@@ -175,9 +187,19 @@ def _on_write(sender, instance, raw=False, **kwargs):
 
 def connect_signals() -> None:
     from cadres.models import Assignment, Cadre, Unit
-    from households.models import HelperStaff, Household, Measure, Member, Pairing, StatusChange, Visit
+    from households.models import (
+        CrossCheckFlag,
+        HelperStaff,
+        Household,
+        Measure,
+        Member,
+        Pairing,
+        StatusChange,
+        Visit,
+    )
 
     for model in (Household, Member, Measure, Visit, Pairing, StatusChange, HelperStaff, Unit, Assignment, Cadre,
+                  CrossCheckFlag,
                   County, Township, Village, CollectiveEconomy, Project, FundSource, FundAllocation, GateTransition,
                   ReportFigure):
         post_save.connect(_on_write, sender=model, dispatch_uid=f"snapshot-save-{model._meta.label}")
@@ -200,7 +222,9 @@ def _stored(area: Area, language: str, figures: bool = True) -> dict | None:
     rows = _rows(area)
     if figures:
         return rows.values(*FIELDS, board=KeyTransform(language, "data")).first()
-    return rows.values(*FIELDS, board=KT(f"data__{language}__kind"), as_of=KT(f"data__{language}__as_of")).first()
+    # as_of decoded from JSON (None for null): as text SQLite gives the string "null"
+    return rows.values(*FIELDS, board=KT(f"data__{language}__kind"),
+                       as_of=KeyTransform("as_of", KeyTransform(language, "data"))).first()
 
 
 def _fresh(row: dict) -> bool:
