@@ -185,26 +185,21 @@ def _on_write(sender, instance, raw=False, **kwargs):
         _changed(sender, instance)
 
 
-def connect_signals() -> None:
-    from cadres.models import Assignment, Cadre, Unit
-    from households.models import (
-        CrossCheckFlag,
-        HelperStaff,
-        Household,
-        Measure,
-        Member,
-        Pairing,
-        StatusChange,
-        Visit,
-    )
+# Models whose rows enter an area's figures (_changed says which areas a row of each changes).
+TRACKED = (
+    "households.Household", "households.Member", "households.Measure", "households.Visit", "households.Pairing",
+    "households.StatusChange", "households.HelperStaff", "households.CrossCheckFlag", "cadres.Unit",
+    "cadres.Assignment", "cadres.Cadre", "villages.County", "villages.Township", "villages.Village",
+    "villages.CollectiveEconomy", "villages.Project", "villages.FundSource", "villages.FundAllocation",
+    "villages.GateTransition", "villages.ReportFigure",
+)
 
-    for model in (Household, Member, Measure, Visit, Pairing, StatusChange, HelperStaff, Unit, Assignment, Cadre,
-                  CrossCheckFlag,
-                  County, Township, Village, CollectiveEconomy, Project, FundSource, FundAllocation, GateTransition,
-                  ReportFigure):
-        post_save.connect(_on_write, sender=model, dispatch_uid=f"snapshot-save-{model._meta.label}")
-        post_delete.connect(_on_write, sender=model, dispatch_uid=f"snapshot-delete-{model._meta.label}")
-    pre_save.connect(_remember_old_village, sender=Household, dispatch_uid="snapshot-household-village")
+
+def connect_signals() -> None:
+    for label in TRACKED:
+        post_save.connect(_on_write, sender=label, dispatch_uid=f"snapshot-save-{label}")
+        post_delete.connect(_on_write, sender=label, dispatch_uid=f"snapshot-delete-{label}")
+    pre_save.connect(_remember_old_village, sender="households.Household", dispatch_uid="snapshot-household-village")
 
 
 # ------------------------------------------------------------------ reading

@@ -249,3 +249,12 @@ def test_a_deferred_dashboard_reads_its_figures_only_when_used(world, django_ass
     f.make_household(county.townships.first().villages.first())
     board = snapshots.dashboard(county, deferred=True)  # out of date: computed, not deferred
     assert headline(board)["identified-households"] == 4
+
+
+def test_every_tracked_model_has_its_save_and_delete_receivers(db):
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    for label in snapshots.TRACKED:
+        model = apps.get_model(label)
+        assert post_save.has_listeners(model) and post_delete.has_listeners(model), label
