@@ -255,6 +255,10 @@ def test_every_tracked_model_has_its_save_and_delete_receivers(db):
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save
 
+    def connected(signal, uid) -> set[int]:  # ids of the senders the snapshot receiver is connected for
+        return {sender for (key, sender), *_rest in signal.receivers if key == uid}
+
     for label in snapshots.TRACKED:
-        model = apps.get_model(label)
-        assert post_save.has_listeners(model) and post_delete.has_listeners(model), label
+        model = apps.get_model(label)  # a misspelt label raises here
+        assert id(model) in connected(post_save, f"snapshot-save-{label}"), label
+        assert id(model) in connected(post_delete, f"snapshot-delete-{label}"), label
