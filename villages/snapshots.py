@@ -211,15 +211,20 @@ def _rows(area: Area):
     return DashboardSnapshot.objects.filter(kind=dashboards.area_kind(area), area_id=area.pk)
 
 
+def _in(language: str) -> KeyTransform:
+    """The snapshot's dashboard in one language, decoded from JSON."""
+    return KeyTransform(language, "data")
+
+
 def _stored(area: Area, language: str, figures: bool = True) -> dict | None:
     """The area's snapshot row with its dashboard in `language` (`board`, None if not stored in it), or with
     figures=False only that dashboard's kind (`board`) and as-of date: Python then decodes no figures."""
     rows = _rows(area)
     if figures:
-        return rows.values(*FIELDS, board=KeyTransform(language, "data")).first()
+        return rows.values(*FIELDS, board=_in(language)).first()
     # as_of decoded from JSON (None for null): as text SQLite gives the string "null"
     return rows.values(*FIELDS, board=KT(f"data__{language}__kind"),
-                       as_of=KeyTransform("as_of", KeyTransform(language, "data"))).first()
+                       as_of=KeyTransform("as_of", _in(language))).first()
 
 
 def _fresh(row: dict) -> bool:
@@ -269,8 +274,7 @@ class DeferredDashboard:
 
     @cached_property
     def _board(self) -> dashboards.Dashboard:
-        data = DashboardSnapshot.objects.filter(pk=self._pk).values_list(
-            KeyTransform(self._language, "data"), flat=True).first()
+        data = DashboardSnapshot.objects.filter(pk=self._pk).values_list(_in(self._language), flat=True).first()
         if data is None:  # recomputed in between without this language, or deleted: read it afresh
             return dashboard(self.area)
         return dashboards.Dashboard.from_json(self.area, data, self.report_keys, self.computed_at)
