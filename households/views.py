@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 from povertyboard.access import access_of, get_readable_or_404
 from povertyboard.history import history_of, history_of_many
 
-from .filters import COUNTY_PATH, FLAG_CHOICES, FLAGS, HouseholdFilter, with_row_figures
+from .filters import COUNTY_PATH, FLAG_CHOICES, FLAGS, HouseholdFilter, add_row_figures
 from .models import Benefit, Household, HouseholdYear, Measure, Member, Pairing, Visit
 from .validators import mask_resident_id
 
@@ -79,11 +79,13 @@ def household_list(request):
     """The households of the user's area, filtered (HouseholdFilter), sorted and paginated."""
     access = access_of(request.user)
     rows = access.restrict(Household.objects.select_related("village__township__county"), COUNTY_PATH)
-    filterset = HouseholdFilter(request.GET, queryset=with_row_figures(rows), request=request)
+    filterset = HouseholdFilter(request.GET, queryset=rows, request=request)
     valid = filterset.is_valid()
     _style(filterset.form)
     households = filterset.qs if valid else rows.none()
     page = Paginator(households, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    add_row_figures(page.object_list)
     county, township, village = _area_of(getattr(filterset.form, "cleaned_data", {}))
     sort = request.GET.get("sort", "") if valid and "sort" not in filterset.errors else ""
     return render(request, "households/household_list.html", {

@@ -196,7 +196,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "povertyboard.api.backends.FilterBackend",
         "povertyboard.api.backends.StrictOrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],

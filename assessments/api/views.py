@@ -2,13 +2,13 @@
 them: in their counties they create and close periods, score them and write their inputs."""
 
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, filters, mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from povertyboard.access import Access, access_of
+from povertyboard.api.backends import FilterBackend
 from povertyboard.api.base import ScopedMixin, WritePermission, offers
 
 from .. import selectors, services
@@ -66,7 +66,7 @@ class PeriodViewSet(SupervisorWrites, ScopedMixin, mixins.CreateModelMixin, view
         return Response(self.get_serializer(period).data)
 
 
-class ScorecardFilterBackend(DjangoFilterBackend):
+class ScorecardFilterBackend(FilterBackend):
     """The site's ScorecardFilterSet, built for the view's period (its unit and village choices)."""
 
     def get_filterset_kwargs(self, request, queryset, view):

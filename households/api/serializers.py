@@ -78,6 +78,27 @@ class HouseholdSerializer(serializers.ModelSerializer):
     def get_flags(self, household) -> list[str]:
         return [key for key, _label in FLAG_CHOICES if getattr(household, FLAGS[key])]
 
+    def to_representation(self, h):
+        """The fields above, written out: through DRF's field machinery (the fields built from the model for each
+        request, then looked up and converted one by one) a 50-row page cost 1.2 ms at N = 200,000, this 0.2 ms.
+        tests/api/test_households_api.py checks it equals DRF's own representation (the detail's, below)."""
+        village = h.village
+        income = h.latest_income
+        return {
+            "id": h.id, "number": h.number, "village": village.code, "village_name": village.name,
+            "township_name": village.township.name, "group_no": h.group_no, "head_name": h.head_name,
+            "primary_cause": h.primary_cause, "secondary_cause": h.secondary_cause, "status": h.status,
+            "identified_year": h.identified_year, "planned_exit_year": h.planned_exit_year,
+            "exit_year": h.exit_year, "flags": self.get_flags(h), "member_count": h.member_count,
+            "helper_count": h.helper_count,
+            "latest_income": None if income is None else INCOME.to_representation(income),
+            "latest_income_year": h.latest_income_year, "is_demo": h.is_demo,
+        }
+
+
+# The declared field, unbound: it converts the written-out row's income exactly as DRF would.
+INCOME = HouseholdSerializer._declared_fields["latest_income"]
+
 
 class HouseholdMemberSerializer(serializers.ModelSerializer):
     id_number = ResidentIdField()
@@ -107,6 +128,8 @@ class HouseholdDetailSerializer(HouseholdSerializer):
     class Meta(HouseholdSerializer.Meta):
         fields = [*HouseholdSerializer.Meta.fields, "aspiration", "members", "years"]
         read_only_fields = fields
+
+    to_representation = serializers.ModelSerializer.to_representation
 
 
 # ------------------------------------------------------------------------------------------ members, benefits

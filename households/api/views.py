@@ -7,12 +7,12 @@ field errors (400) and StaleMeasure, answered here with a 409 carrying the measu
 """
 
 from django.db.models import Prefetch
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from povertyboard.api.backends import FilterBackend
 from povertyboard.api.base import ScopedMixin, ScopedReadOnlyViewSet
 from povertyboard.api.errors import Conflict
 
@@ -57,7 +57,7 @@ class HouseholdViewSet(ScopedReadOnlyViewSet):
     county_path = COUNTY_PATH
     queryset = Household.objects.select_related("village__township").order_by("village__code", "number", "pk")
     # HouseholdFilter carries the ordering (`sort`) and the text search (`q`) of the list page.
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = HouseholdFilter
 
     def get_queryset(self):
@@ -69,11 +69,8 @@ class HouseholdViewSet(ScopedReadOnlyViewSet):
         return rows
 
     def paginate_queryset(self, queryset):
-        """The page's rows, then their figures (add_row_figures), unless a sort on a figure put them in the
-        page's query already."""
         page = super().paginate_queryset(queryset)
-        if page and "member_count" not in queryset.query.annotations:
-            add_row_figures(page)
+        add_row_figures(page)
         return page
 
     def get_serializer_class(self):

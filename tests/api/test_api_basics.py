@@ -73,6 +73,19 @@ def test_a_page_past_the_end_is_404(api, world):
     assert api(world.staff).get("/api/v1/counties/?page=99").status_code == 404
 
 
+def test_a_list_without_filter_parameters_builds_no_filterset_and_a_filtered_one_does(api, world, monkeypatch):
+    """FilterBackend skips the filterset (its cost) when the query holds only paging, ordering and search."""
+    from households.filters import HouseholdFilter
+
+    built = []
+    original = HouseholdFilter.__init__
+    monkeypatch.setattr(HouseholdFilter, "__init__", lambda self, *a, **kw: built.append(1) or original(self, *a, **kw))
+    client = api(world.staff)
+    everything = client.get("/api/v1/households/?page=1&page_size=5&ordering=number&search=x")
+    assert everything.status_code == 200 and everything.json()["count"] > 0 and not built
+    assert client.get("/api/v1/households/?status=exited").status_code == 200 and built
+
+
 def test_page_size_is_capped(api, world, django_user_model):
     admin = django_user_model.objects.create_superuser("root")
     response = api(admin).get("/api/v1/counties/?page_size=1000")
