@@ -42,6 +42,7 @@ from import_export.results import RowResult
 from cadres.models import AttendanceReport, Cadre, Unit
 from cadres.services import _check_month, required_days_for
 from povertyboard.access import access_of
+from povertyboard.db import copy_rows
 from villages.models import Township, Village
 from villages.snapshots import counties_changed, villages_changed
 
@@ -428,7 +429,7 @@ class HistoryDiff:
 
 def log_history(pending: list[Pending], user) -> None:
     """One django-auditlog history entry per written row, as a save() would have recorded it (the same changes,
-    masking and actor), in one bulk insert per BATCH rows."""
+    masking and actor), all written by one copy_rows (COPY on PostgreSQL)."""
     if not pending:
         return
     assert settings.AUDITLOG_STORE_JSON_CHANGES  # HistoryDiff gives the JSON form of the changes
@@ -444,13 +445,14 @@ def log_history(pending: list[Pending], user) -> None:
         changes = diff(p.before, instance)
         if not changes:
             continue
-        entries.append(LogEntry(
+        entries.append(dict(
             content_type=content_type, object_pk=str(instance.pk), object_id=instance.pk, object_repr=str(instance),
             changes=changes, cid=cid, action=LogEntry.Action.CREATE if p.before is None else LogEntry.Action.UPDATE,
             actor=actor, actor_email=getattr(actor, "email", None),
             remote_addr=context.get("remote_addr"), remote_port=context.get("remote_port"),
+            timestamp=timezone.now(),
         ))
-    LogEntry.objects.bulk_create(entries, batch_size=BATCH)
+    copy_rows(LogEntry, entries)
 
 
 def add_error(errors: dict, column: str, message) -> None:

@@ -1,9 +1,13 @@
-"""Small helpers for declaring database invariants the same way in every app."""
+"""Small helpers for declaring database invariants the same way in every app, and for writing rows in bulk."""
 
+import io
+import json
+import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import CharField, F, Func, Q
 from django.db.models.functions import Length, Substr
 from django.db.models.lookups import Exact, In
@@ -83,3 +87,64 @@ def nulls_last(ordering) -> list:
     (PostgreSQL puts NULLs first when descending, SQLite last), then the id as the tie-breaker."""
     terms = [F(o[1:]).desc(nulls_last=True) if o.startswith("-") else F(o).asc(nulls_last=True) for o in ordering]
     return [*terms, "pk"]
+
+
+COPY_BATCH = 10_000  # rows per executemany where there is no COPY
+
+
+def copy_rows(model, rows: Iterable[dict]) -> None:
+    """Insert rows that nothing reads back the ids of, given as dicts of field name to value (related objects or
+    their keys; missing fields take their defaults), without model instances or the ORM's per-value compiling:
+    COPY on PostgreSQL, executemany elsewhere. The database's constraints check every row as usual; no signals.
+
+    For the large tables of generate_demo and the history entries of an import (22,000 entries: 1.1 s through
+    bulk_create, 0.2 s by COPY, at N = 200,000 on PostgreSQL)."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = [f.get_default() for f in fields]
+    names = [f.name for f in fields]
+    relations = [f.is_relation for f in fields]
+    json_fields = [isinstance(f, models.JSONField) for f in fields]
+    table, qn = model._meta.db_table, connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+
+    def values(row):
+        for name, default, relation, is_json in zip(names, defaults, relations, json_fields, strict=True):
+            value = row.get(name, default)
+            if relation and isinstance(value, models.Model):
+                value = value.pk
+            elif is_json and value is not None:
+                value = json.dumps(value)  # as the JSONField writes it (SQLite keeps the text)
+            yield value
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            for row in rows:
+                buffer.write("\t".join(map(_copy_text, values(row))))
+                buffer.write("\n")
+            buffer.seek(0)
+            cursor.copy_expert(f"COPY {qn(table)} ({columns}) FROM STDIN", buffer)
+        else:
+            prepare = [f.get_db_prep_save if isinstance(f, models.DateField | models.DecimalField) else None
+                       for f in fields]
+            prepared = [tuple(p(v, connection) if p else v for p, v in zip(prepare, values(row), strict=True))
+                        for row in rows]
+            placeholders = ", ".join(["%s"] * len(fields))
+            for i in range(0, len(prepared), COPY_BATCH):
+                cursor.executemany(f"INSERT INTO {qn(table)} ({columns}) VALUES ({placeholders})",
+                                   prepared[i:i + COPY_BATCH])
+
+
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")  # str.translate is slow; most values have nothing to escape
+
+
+def _copy_text(value) -> str:
+    """A value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.translate(COPY_ESCAPES) if NEEDS_ESCAPE.search(value) else value
+    return str(value)

@@ -12,12 +12,11 @@ whole run, so a failure writes nothing. Timings: bench/RESULTS.md "generate_demo
 """
 
 import datetime
-import io
 import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, models, transaction
+from django.db import transaction
 
 from assessments.models import AssessmentPeriod, BonusItem, DutyRating, SatisfactionSurvey, Veto
 from assessments.services import score_period
@@ -47,7 +46,7 @@ from households.models import (
     Visit,
 )
 from households.validators import SEX_FEMALE, SEX_MALE, make_resident_id
-from povertyboard.db import split_amount, split_count
+from povertyboard.db import copy_rows, split_amount, split_count
 
 from .models import (
     CollectiveEconomy,
@@ -167,38 +166,8 @@ class CountyBuilder:
         return created
 
     def copy(self, model, rows: list[dict]) -> None:
-        """Insert rows that nothing else refers to, given as dicts of field name to value (related objects or
-        their keys; defaults filled in), without model instances or the ORM's per-value compiling: COPY on
-        PostgreSQL, executemany elsewhere. The database's constraints check every row as usual."""
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        defaults = [f.get_default() for f in fields]
-        names = [f.name for f in fields]
-        relations = [f.is_relation for f in fields]
-        table, qn = model._meta.db_table, connection.ops.quote_name
-        columns = ", ".join(qn(f.column) for f in fields)
-
-        def values(row):
-            for name, default, relation in zip(names, defaults, relations, strict=True):
-                value = row.get(name, default)
-                yield value.pk if relation and isinstance(value, models.Model) else value
-
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                buffer = io.StringIO()
-                for row in rows:
-                    buffer.write("\t".join(map(_copy_text, values(row))))
-                    buffer.write("\n")
-                buffer.seek(0)
-                cursor.copy_expert(f"COPY {qn(table)} ({columns}) FROM STDIN", buffer)
-            else:
-                prepare = [f.get_db_prep_save if isinstance(f, (models.DateField, models.DecimalField)) else None
-                           for f in fields]
-                prepared = [tuple(p(v, connection) if p else v for p, v in zip(prepare, values(row), strict=True))
-                            for row in rows]
-                placeholders = ", ".join(["%s"] * len(fields))
-                for i in range(0, len(prepared), BATCH * 10):
-                    cursor.executemany(f"INSERT INTO {qn(table)} ({columns}) VALUES ({placeholders})",
-                                       prepared[i:i + BATCH * 10])
+        """Insert rows that nothing else refers to (povertyboard.db.copy_rows: COPY on PostgreSQL)."""
+        copy_rows(model, rows)
         label = model._meta.label
         self.counts[label] = self.counts.get(label, 0) + len(rows)
 
@@ -621,20 +590,6 @@ class CountyBuilder:
                                     for c in self.cadre_list for q in (1, 2, 3, 4)])
         cards = score_period(period)
         self.counts["assessments.Scorecard"] = self.counts.get("assessments.Scorecard", 0) + len(cards)
-
-
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value) -> str:
-    """A value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, str):
-        return value.translate(COPY_ESCAPES)
-    return str(value)
 
 
 def _education(age: int, student: bool) -> str:
