@@ -97,8 +97,8 @@ def copy_rows(model, rows: Iterable[dict]) -> None:
     their keys; missing fields take their defaults), without model instances or the ORM's per-value compiling:
     COPY on PostgreSQL, executemany elsewhere. The database's constraints check every row as usual; no signals.
 
-    For the large tables of generate_demo and the history entries of an import (22,000 entries: 1.1 s through
-    bulk_create, 0.2 s by COPY, at N = 200,000 on PostgreSQL)."""
+    For the large tables of generate_demo and the history entries of an import (22,000 entries on PostgreSQL:
+    1.9 s as LogEntry instances through bulk_create, 0.65 s from dicts through COPY)."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     defaults = [f.get_default() for f in fields]
     names = [f.name for f in fields]
