@@ -8,22 +8,6 @@ from rest_framework.pagination import PageNumberPagination
 from povertyboard.db import nulls_last
 
 
-class FilterBackend(DjangoFilterBackend):
-    """django-filter's backend, skipping the filterset when the query holds no parameter but paging, ordering and
-    search (which other backends read).
-
-    Such a filterset returns the rows unchanged, but building it (a copy of every filter, its form, the area
-    choices it would validate against) cost 0.7 ms of the ~8 ms of an unfiltered household list (N = 200,000).
-    Every filter here leaves the rows alone when it has no value (none is required or has a default)."""
-
-    def filter_queryset(self, request, queryset, view):
-        others = {Pagination.page_query_param, Pagination.page_size_query_param, "format",
-                  StrictOrderingFilter.ordering_param, filters.SearchFilter.search_param}
-        if request.query_params.keys() <= others:
-            return queryset
-        return super().filter_queryset(request, queryset, view)
-
-
 class Pagination(PageNumberPagination):
     """50 rows a page (?page_size= up to 200); a page that is not a number is a 400, one past the end a 404."""
 
@@ -68,3 +52,20 @@ class StrictOrderingFilter(filters.OrderingFilter):
     def filter_queryset(self, request, queryset, view):
         ordering = self.get_ordering(request, queryset, view)
         return queryset.order_by(*nulls_last(ordering)) if ordering else queryset
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, skipping the filterset when the query holds no parameter but paging, ordering and
+    search (which other backends read).
+
+    Such a filterset returns the rows unchanged, but building it (a copy of every filter, its form, the area
+    choices it would validate against) cost 0.7 ms of the ~8 ms of an unfiltered household list (N = 200,000).
+    Every filter here leaves the rows alone when it has no value (none is required or has a default)."""
+
+    not_filters = frozenset({Pagination.page_query_param, Pagination.page_size_query_param, "format",
+                             StrictOrderingFilter.ordering_param, filters.SearchFilter.search_param})
+
+    def filter_queryset(self, request, queryset, view):
+        if request.query_params.keys() <= self.not_filters:
+            return queryset
+        return super().filter_queryset(request, queryset, view)
