@@ -5,17 +5,21 @@
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/pb_bench_200000 bash bench/load/concurrency.sh
 #   for n in 2000 20000 200000; do       # the three sizes of bench/RESULTS.md, serving the last commit
 #       DATABASE_URL=postgres://postgres@127.0.0.1:5432/pb_bench_$n REV=HEAD bash bench/load/concurrency.sh; done
-# The database is one that bench/scale.sh builds (migrate, seed_reports, generate_demo --append, ANALYZE); it is
+# The database is one that bench/scale.sh builds (migrate, seed_reports, generate_demo --append, VACUUM ANALYZE); it is
 # not dropped or changed, except for the bench account `loadstaff` that prep.py adds, its session and API token
 # (and what the served code itself writes on a read: a dashboard snapshot computed on a miss, villages/snapshots.py).
 # REV (e.g. REV=HEAD): serve that commit, exported with `git archive` into a scratch directory, instead of the
 # working tree (which may hold other people's unfinished edits); the venv and node_modules are the checkout's.
 # Environment: N (label of the rows; default the digits ending the database name), CONNECTIONS (16),
 # ROUNDS (3: every route is measured once a round, the trivial endpoint first; the medians are printed),
-# DURATION (10 s per route and round), WARMUP (3 s per route and round, discarded), WORKERS (2 × nproc + 1), WORKER_CLASS (gthread),
-# THREADS (4 per worker), PORT (18458). gthread, because on 2 vCPUs 5 gthread workers × 4 threads served 1.3-2.8×
-# the requests/s of 5 sync workers on every route (bench/RESULTS.md): a sync worker closes the connection after each
-# response, and 16 connections on 5 sync workers wait in the listen queue while a worker waits on PostgreSQL.
+# DURATION (10 s per route and round), WARMUP (3 s per route and round, discarded), WORKER_CLASS (sync),
+# WORKERS (CONNECTIONS + 1), THREADS (4 per worker, gthread only), PORT (18458).
+# The default is the README's production server, sync workers behind nginx, with a worker for each connection.
+# At N = 200,000 on 2 vCPUs (bench/RESULTS.md, 2026-12-02, third machine) 17 sync workers served 0.7-0.9× the
+# requests/s of 5 gthread workers × 4 threads but with about half the p95 (API list 226 against 420 ms, village
+# page 140 against 181): each new connection goes to an idle process, where a gthread worker's threads take
+# turns on one GIL. With fewer sync workers than connections the rest wait in the listen queue (5 sync workers:
+# 24-79 requests/s on the routes, an earlier run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CHECKOUT=$PWD
@@ -23,7 +27,7 @@ CHECKOUT=$PWD
 DB=${DATABASE_URL##*/}
 N=${N:-$(grep -o '[0-9]*$' <<<"$DB" || echo "$DB")}
 CONNECTIONS=${CONNECTIONS:-16}; ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-10}; WARMUP=${WARMUP:-3}; PORT=${PORT:-18458}
-WORKERS=${WORKERS:-$((2 * $(nproc) + 1))}; WORKER_CLASS=${WORKER_CLASS:-gthread}; THREADS=${THREADS:-4}
+WORKERS=${WORKERS:-$((CONNECTIONS + 1))}; WORKER_CLASS=${WORKER_CLASS:-sync}; THREADS=${THREADS:-4}
 PY=$CHECKOUT/.venv/bin/python
 
 if ! command -v wrk >/dev/null; then
@@ -84,6 +88,9 @@ step "wrk: $CONNECTIONS connections, ${WARMUP} s warm-up + ${DURATION} s per rou
 status=0
 $PY bench/load/concurrency.py --port "$PORT" --targets "$TARGETS" --label "$N" --server "$SERVER" \
     --connections "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" --rounds "$ROUNDS" || status=$?
+# what the workers hold after serving every route (the memory a worker count costs)
+ps -o rss= --ppid "$GUNICORN_PID" | awk '{kib += $1; n++} END {
+    if (n) printf "gunicorn workers: %d, RSS %.0f MiB in all, %.0f MiB each\n", n, kib / 1024, kib / 1024 / n }'
 if grep -q -i "error\|traceback" "$WORK/gunicorn.log"; then
     echo "gunicorn log:"; grep -i -A3 "error\|traceback" "$WORK/gunicorn.log" | head -60
 fi
