@@ -12,14 +12,11 @@
 # working tree (which may hold other people's unfinished edits); the venv and node_modules are the checkout's.
 # Environment: N (label of the rows; default the digits ending the database name), CONNECTIONS (16),
 # ROUNDS (3: every route is measured once a round, the trivial endpoint first; the medians are printed),
-# DURATION (10 s per route and round), WARMUP (3 s per route and round, discarded), WORKER_CLASS (sync),
-# WORKERS (CONNECTIONS + 1), THREADS (4 per worker, gthread only), PORT (18458).
-# The default is the README's production server, sync workers behind nginx, with a worker for each connection.
-# At N = 200,000 on 2 vCPUs (bench/RESULTS.md, 2026-12-02, third machine) 17 sync workers served 0.7-0.9× the
-# requests/s of 5 gthread workers × 4 threads but with about half the p95 (API list 226 against 420 ms, village
-# page 140 against 181): each new connection goes to an idle process, where a gthread worker's threads take
-# turns on one GIL. With fewer sync workers than connections the rest wait in the listen queue (5 sync workers:
-# 24-79 requests/s on the routes, an earlier run).
+# DURATION (10 s per route and round), WARMUP (3 s per route and round, discarded), WORKERS (2 × nproc + 1),
+# WORKER_CLASS (gthread), THREADS (4 per worker), PORT (18458). gthread, because on 2 vCPUs 5 gthread workers ×
+# 4 threads served 1.3-2.8× the requests/s of 5 sync workers on every route in one comparison and 1.0-1.6× that
+# of 17 sync workers (one per connection) in five pairs; which of the two had the shorter p95 changed between runs
+# (bench/RESULTS.md, "third machine").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CHECKOUT=$PWD
@@ -27,7 +24,7 @@ CHECKOUT=$PWD
 DB=${DATABASE_URL##*/}
 N=${N:-$(grep -o '[0-9]*$' <<<"$DB" || echo "$DB")}
 CONNECTIONS=${CONNECTIONS:-16}; ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-10}; WARMUP=${WARMUP:-3}; PORT=${PORT:-18458}
-WORKERS=${WORKERS:-$((CONNECTIONS + 1))}; WORKER_CLASS=${WORKER_CLASS:-sync}; THREADS=${THREADS:-4}
+WORKERS=${WORKERS:-$((2 * $(nproc) + 1))}; WORKER_CLASS=${WORKER_CLASS:-gthread}; THREADS=${THREADS:-4}
 PY=$CHECKOUT/.venv/bin/python
 
 if ! command -v wrk >/dev/null; then
