@@ -122,8 +122,8 @@ def copy_rows(model, rows: Iterable[dict]) -> None:
             for row in rows:
                 buffer.write("\t".join(map(_copy_text, values(row))))
                 buffer.write("\n")
-            buffer.seek(0)
-            cursor.copy_expert(f"COPY {qn(table)} ({columns}) FROM STDIN", buffer)
+            with cursor.copy(f"COPY {qn(table)} ({columns}) FROM STDIN") as copy:
+                copy.write(buffer.getvalue())
         else:
             prepare = [f.get_db_prep_save if isinstance(f, models.DateField | models.DecimalField) else None
                        for f in fields]

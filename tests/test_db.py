@@ -1,8 +1,10 @@
-"""povertyboard.db.copy_rows: rows written by COPY (PostgreSQL) or executemany read back as the ORM wrote them."""
+"""povertyboard.db.copy_rows: rows written by COPY (PostgreSQL) or executemany read back as the ORM wrote them; the
+PostgreSQL connection prepares its statements (settings.DATABASES)."""
 
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.utils import timezone
 
 from households.models import Household
@@ -39,3 +41,18 @@ def test_missing_fields_take_their_defaults():
                                identified_year=2015)])
     household = Household.objects.get(number="C1")
     assert (household.group_no, household.status, household.is_dibao, household.phone) == (1, "identified", False, "")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_postgresql_statements_are_prepared_on_their_second_run():
+    """settings: server-side binding with prepare_threshold 1, so a repeated query is planned once a connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        before = cursor.fetchone()[0]
+    for _ in range(2):
+        list(Household.objects.filter(number="P1"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert len(statements) > before
+    assert any('"households_household"' in s and "$1" in s for s in statements)
