@@ -134,7 +134,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # last a connection): the API household list spent ~1.5 ms of its ~8 ms planning its five queries each time
     # (bench/RESULTS.md). Django's default is off, for poolers in transaction mode (PgBouncer before 1.21),
     # which this deployment does not use: its connections are the gunicorn workers' own (DB_CONN_MAX_AGE).
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 1}
+    # merged into the options of the URL's query string (e.g. ?sslmode=require), not replacing them
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

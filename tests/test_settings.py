@@ -8,12 +8,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def load_settings(**env) -> subprocess.CompletedProcess:
+SUMMARY = ("[settings.DEBUG, settings.DATABASES['default']['ENGINE'], settings.ALLOWED_HOSTS, "
+           "settings.LANGUAGE_CODE, settings.TIME_ZONE]")
+
+
+def load_settings(printed: str = SUMMARY, **env) -> subprocess.CompletedProcess:
+    """Loads the settings in a fresh interpreter under ``env`` and prints ``printed`` as JSON."""
     environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
     environment.update(env)
-    code = ("import django, json; from django.conf import settings; django.setup(); "
-            "print(json.dumps([settings.DEBUG, settings.DATABASES['default']['ENGINE'], settings.ALLOWED_HOSTS, "
-            "settings.LANGUAGE_CODE, settings.TIME_ZONE]))")
+    code = f"import django, json; from django.conf import settings; django.setup(); print(json.dumps({printed}))"
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           env={**environment, "DJANGO_SETTINGS_MODULE": "povertyboard.settings"})
 
@@ -37,3 +40,10 @@ def test_development_defaults_to_sqlite():
     result = load_settings()
     assert result.returncode == 0, result.stderr
     assert '"django.db.backends.sqlite3"' in result.stdout
+
+
+def test_the_database_url_keeps_its_options_beside_the_prepared_statements():
+    result = load_settings("settings.DATABASES['default']['OPTIONS']",
+                           DATABASE_URL="postgres://u@db.example:5432/pb?sslmode=require")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == '{"sslmode": "require", "server_side_binding": true, "prepare_threshold": 1}'
