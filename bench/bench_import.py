@@ -64,7 +64,7 @@ def world():
     county = County.objects.create(code="632821", name="乌兰县", prefecture="海西蒙古族藏族自治州")
     township = Township.objects.create(county=county, name="希里沟镇", kind="town")
     villages = Village.objects.bulk_create(
-        Village(township=township, code=f"632821101{v:03d}", name=f"基准{v:02d}村", group_count=6)
+        Village(township=township, county=county, code=f"632821101{v:03d}", name=f"基准{v:02d}村", group_count=6)
         for v in range(1, VILLAGES + 1))
     user = User.objects.create_user("bench-staff")
     user.groups.add(Group.objects.get_or_create(name=COUNTY_STAFF)[0])

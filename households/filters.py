@@ -39,7 +39,7 @@ from .models import (
     Visit,
 )
 
-COUNTY_PATH = "village__township__county"
+COUNTY_PATH = "village__county"
 
 # ?flag= value -> the Household boolean it selects.
 FLAGS = {

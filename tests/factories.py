@@ -127,7 +127,7 @@ def make_village(township=None, *, save=True, **kw) -> Village:
         "is_demo": True,
     }
     defaults.update(kw)
-    return _finish(Village(township=township, **defaults), save)
+    return _finish(Village(township=township, county=township.county, **defaults), save)
 
 
 def make_collective_economy(village=None, *, save=True, **kw) -> CollectiveEconomy:

@@ -206,7 +206,8 @@ class CountyBuilder:
             for v in range(1, n + 1):
                 poor = rng.random() < 0.5
                 villages.append(Village(
-                    township=township, code=f"{code}{t_index:03d}{v:03d}", name=f"{township.name}演示{v:03d}村",
+                    township=township, county=self.county, code=f"{code}{t_index:03d}{v:03d}",
+                    name=f"{township.name}演示{v:03d}村",
                     is_poor=poor, population=rng.randint(300, 1500), group_count=rng.randint(3, 8),
                     latitude=round(township.latitude + rng.uniform(-0.08, 0.08), 5),
                     longitude=round(township.longitude + rng.uniform(-0.1, 0.1), 5),

@@ -237,7 +237,7 @@ class Builder:
             for v in range(1, n + 1):
                 poor = v <= n_poor
                 objs.append(Village(
-                    township=township, code=f"{self.county.code}{100 + t_index:03d}{v:03d}",
+                    township=township, county=self.county, code=f"{self.county.code}{100 + t_index:03d}{v:03d}",
                     name=f"{t_name[:2]}演示{v:02d}村", is_poor=poor,
                     population=self.rng.randint(300, 1500), group_count=self.rng.randint(3, 6),
                     latitude=round(township.latitude + self.rng.uniform(*spread[0]), 5),

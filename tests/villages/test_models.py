@@ -29,7 +29,7 @@ from tests.factories import (
     make_village_need,
     validation_errors,
 )
-from villages.models import County, FundAllocation, Gate, Project, ReportFigure
+from villages.models import County, FundAllocation, Gate, Project, ReportFigure, Village
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +130,25 @@ def test_village_name_unique_in_township():
     assert error_codes(duplicate, NON_FIELD_ERRORS) == ["unique_together"]
     assert_db_rejects(duplicate, "village_unique_name",
                       sqlite_unique="villages_village.township_id, villages_village.name")
+
+
+def test_village_keeps_its_townships_county_when_moved():
+    first, second = make_county(), make_county()
+    village = make_village(make_township(first))
+    village.township = make_township(second)
+    village.save(update_fields=["township"])
+    assert Village.objects.values_list("county_id", flat=True).get(pk=village.pk) == second.pk
+
+
+def test_township_moved_to_another_county_takes_its_villages_along():
+    first, second = make_county(), make_county()
+    township = make_township(first)
+    villages = [make_village(township), make_village(township)]
+    other = make_village(make_township(first))
+    township.county = second
+    township.save()
+    assert dict(Village.objects.values_list("pk", "county_id")) == {
+        villages[0].pk: second.pk, villages[1].pk: second.pk, other.pk: first.pk}
 
 
 # --- CollectiveEconomy -------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from villages.models import (
     Township,
     Village,
 )
+from villages.selectors import county_of
 
 # area kind -> (route name of its rows action, URL kwarg of its lookup)
 ROWS_ROUTES = {"county": ("api:counties-rows", "code"), "township": ("api:townships-rows", "pk"),
@@ -307,7 +308,7 @@ class SummarySerializer(serializers.Serializer):
         board = summary["board"]
         area = board.area
         context = {**self.context, "area": area}
-        county = area if isinstance(area, County) else area.county
+        county = county_of(area)
         township = area.township if isinstance(area, Village) else None
         return {
             "kind": board.kind,
