@@ -363,14 +363,3 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
     },
 }
-
-# With REDIS_URL (e.g. redis://127.0.0.1:6379/0), sessions are read from Redis and written through to the
-# database (cached_db): a page then reads its session without a query. The cache must be one that every worker
-# shares, or a logout in one worker would leave the session alive in another's memory; hence Redis, and not the
-# per-process cache above, which keeps the page fragments (they are never stale, so sharing them is not needed).
-REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES["sessions"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": "povertyboard"}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    SESSION_CACHE_ALIAS = "sessions"
