@@ -142,7 +142,7 @@ def _with_county(field: forms.ModelChoiceField) -> None:
 
 
 class HouseholdFilter(django_filters.FilterSet):
-    county = county_filter(label=_("县（市）"), field_name="village__township__county", empty_label=_("全部"))
+    county = county_filter(label=_("县（市）"), field_name=COUNTY_PATH, empty_label=_("全部"))
     township = township_filter(label=_("乡镇（街道）"), field_name="village__township", empty_label=_("全部"))
     village = VillageFilter(label=_("行政村"), queryset=in_area(VILLAGES, "township__county"), to_field_name="code",
                             field_name="village", empty_label=_("全部"))
