@@ -22,6 +22,7 @@ from . import dashboard as dashboards
 from . import figures as report_figures
 from . import snapshots
 from .models import County, ReportFigure, Township, Village
+from .selectors import county_of
 
 ROWS_PER_PAGE = 100
 
@@ -114,11 +115,6 @@ def _area(request, kind: str, ref: str):
     raise Http404
 
 
-def _county(area) -> County:
-    return area if isinstance(area, County) else area.county if isinstance(area, Township) \
-        else area.township.county
-
-
 def _link(area, key: str, query: dict | None = None) -> str:
     url = reverse("areas:rows", args=[dashboards.area_kind(area), dashboards.area_ref(area), key])
     return f"{url}?{urlencode(query)}" if query else url
@@ -178,7 +174,7 @@ class PageFigures:
 
 def _page_context(request, area) -> dict:
     board = snapshots.dashboard(area, deferred=True)
-    county = _county(area)
+    county = county_of(area)
     context_processors.note_county(request, county)
     return {
         "area": area,
@@ -246,7 +242,7 @@ def area_rows(request, area_kind: str, area_ref: str, key: str):
         table = rows_table(rows, request.GET.get("page"), access_of(request.user).may_see_resident_ids)
     except (ValidationError, ValueError, TypeError):
         raise Http404 from None
-    county = _county(area)
+    county = county_of(area)
     label, unit = dashboards.LABELS.get(key, (None, ""))
     report = ReportFigure.objects.filter(county=county, key=key).first() if area_kind == "county" else None
     return render(request, "villages/area_rows.html", {
