@@ -42,9 +42,13 @@ def routes(t: dict) -> list[tuple[str, str, str]]:
     ]
 
 
-def headers(credentials: str, session: dict, token: str) -> dict:
-    """What nginx would pass on (README, Production), plus the credentials."""
-    head = {"X-Forwarded-Proto": "https", "X-Real-IP": "127.0.0.1", "Accept": "application/json, text/html"}
+def headers(credentials: str, session: dict, token: str, connection: str = "close") -> dict:
+    """What nginx would pass on (README, Production), plus the credentials. The README's nginx proxies with its
+    defaults, HTTP/1.0 and `Connection: close`: every request reaches gunicorn on a new connection, which
+    whichever worker is free accepts. With "keep-alive" each of the load tool's connections stays with the
+    worker that accepted it, however busy (bench/RESULTS.md, "seventh machine")."""
+    head = {"X-Forwarded-Proto": "https", "X-Real-IP": "127.0.0.1", "Accept": "application/json, text/html",
+            "Connection": connection}
     if credentials == "token":
         head["Authorization"] = f"Token {token}"
     else:
@@ -111,6 +115,9 @@ def main():
     parser.add_argument("--duration", type=int, default=25, help="seconds measured per route")
     parser.add_argument("--warmup", type=int, default=5, help="seconds per route before, discarded")
     parser.add_argument("--rounds", type=int, default=1, help="times every route is measured")
+    parser.add_argument("--connection", choices=["close", "keep-alive"], default="close",
+                        help="the Connection header of every request: close (a new connection per request, as "
+                             "from the README's nginx) or keep-alive (wrk's connections kept)")
     args = parser.parse_args()
     targets = json.loads(args.targets)
     table = routes(targets)
@@ -123,11 +130,11 @@ def main():
           f"{targets['county_name']} {targets['county_code']} ({targets['county_households']:,} households), "
           f"village {targets['village_code']} ({targets['village_households']:,} households)")
     print(f"server: {args.server}; wrk {args.threads} threads, {args.connections} connections, {args.warmup} s "
-          f"warm-up + {args.duration} s per route, {args.rounds} round(s); machine: {machine()}; load average at "
-          f"the start {load()}", flush=True)
+          f"warm-up + {args.duration} s per route, {args.rounds} round(s), Connection: {args.connection}; machine: "
+          f"{machine()}; load average at the start {load()}", flush=True)
 
     def measure(name, credentials, path) -> dict:
-        head = headers(credentials, session, token)
+        head = headers(credentials, session, token, args.connection)
         run_wrk(args, path, head, args.warmup)
         result = run_wrk(args, path, head, args.duration)
         result["rps"] = result["requests"] / (result["duration_us"] / 1e6)

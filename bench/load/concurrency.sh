@@ -13,7 +13,8 @@
 # Environment: N (label of the rows; default the digits ending the database name), CONNECTIONS (16),
 # ROUNDS (3: every route is measured once a round, the trivial endpoint first; the medians are printed),
 # DURATION (10 s per route and round), WARMUP (3 s per route and round, discarded), WORKERS (2 × nproc + 1),
-# WORKER_CLASS (gthread), THREADS (4 per worker), PORT (18458). gthread, because on 2 vCPUs 5 gthread workers ×
+# WORKER_CLASS (gthread), THREADS (4 per worker), PORT (18458), CONNECTION (close: a new connection per request, as
+# the README's nginx opens one to gunicorn for each; keep-alive: wrk's 16 connections kept, each on one worker). gthread, because on 2 vCPUs 5 gthread workers ×
 # 4 threads served 1.3-2.8× the requests/s of 5 sync workers on every route in one comparison and 1.0-1.6× that
 # of 17 sync workers (one per connection) in five pairs; which of the two had the shorter p95 changed between runs
 # (bench/RESULTS.md, "third machine").
@@ -25,6 +26,7 @@ DB=${DATABASE_URL##*/}
 N=${N:-$(grep -o '[0-9]*$' <<<"$DB" || echo "$DB")}
 CONNECTIONS=${CONNECTIONS:-16}; ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-10}; WARMUP=${WARMUP:-3}; PORT=${PORT:-18458}
 WORKERS=${WORKERS:-$((2 * $(nproc) + 1))}; WORKER_CLASS=${WORKER_CLASS:-gthread}; THREADS=${THREADS:-4}
+CONNECTION=${CONNECTION:-close}
 PY=$CHECKOUT/.venv/bin/python
 
 if ! command -v wrk >/dev/null; then
@@ -81,10 +83,11 @@ for _ in $(seq 60); do
     sleep 1
 done
 
-step "wrk: $CONNECTIONS connections, ${WARMUP} s warm-up + ${DURATION} s per route, $ROUNDS rounds"
+step "wrk: $CONNECTIONS connections (Connection: $CONNECTION), ${WARMUP} s warm-up + ${DURATION} s per route, $ROUNDS rounds"
 status=0
 $PY bench/load/concurrency.py --port "$PORT" --targets "$TARGETS" --label "$N" --server "$SERVER" \
-    --connections "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" --rounds "$ROUNDS" || status=$?
+    --connections "$CONNECTIONS" --connection "$CONNECTION" --duration "$DURATION" --warmup "$WARMUP" \
+    --rounds "$ROUNDS" || status=$?
 # what the workers hold after serving every route (the memory a worker count costs)
 ps -o rss= --ppid "$GUNICORN_PID" | awk '{kib += $1; n++} END {
     if (n) printf "gunicorn workers: %d, RSS %.0f MiB in all, %.0f MiB each\n", n, kib / 1024, kib / 1024 / n }'
