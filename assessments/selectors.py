@@ -28,7 +28,7 @@ def scorecards(period: AssessmentPeriod) -> QuerySet[Scorecard]:
     resident assignment in the county — one query, whatever the number of cadres."""
     latest = Assignment.objects.filter(
         cadre=OuterRef("cadre"), role__in=Assignment.RESIDENT_ROLES,
-        village__township__county=period.county_id, start_date__lte=period.end_date,
+        village__county=period.county_id, start_date__lte=period.end_date,
     ).order_by("-start_date")
     return (
         Scorecard.objects.filter(period=period)

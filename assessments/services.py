@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Assignment, AttendanceReport, Cadre
 from povertyboard.access import access_of
+from povertyboard.db import copy_rows
 from povertyboard.exports import resource_lookups, write_xlsx
 
 from .models import AssessmentPeriod, BonusItem, DutyRating, Grade, PeriodInput, SatisfactionSurvey, Scorecard, Veto
@@ -52,13 +53,21 @@ def period_months(period: AssessmentPeriod) -> list[datetime.date]:
     return months
 
 
+def _resident_assignments(period: AssessmentPeriod):
+    """Resident assignments (第一书记 / 工作队) to a village of the period's county, at any time."""
+    return Assignment.objects.filter(village__county=period.county_id, role__in=Assignment.RESIDENT_ROLES)
+
+
+def _scored_cadre_ids(period: AssessmentPeriod):
+    """The ids of cadres_of(period), as a subquery: the inputs are read for them without sending their ids (500
+    in a 5,000-household county) as an array parameter three times."""
+    return _resident_assignments(period).filter(start_date__lte=period.end_date).exclude(
+        end_date__lt=period.start_date).values("cadre")
+
+
 def cadres_of(period: AssessmentPeriod):
-    """Cadres resident (第一书记 / 工作队) in a village of the period's county at some time in the period."""
-    assignments = Assignment.objects.filter(
-        village__township__county=period.county_id, role__in=Assignment.RESIDENT_ROLES,
-        start_date__lte=period.end_date,
-    ).exclude(end_date__lt=period.start_date)
-    return Cadre.objects.filter(pk__in=assignments.values("cadre")).select_related("unit").order_by("pk")
+    """Cadres resident in a village of the period's county at some time in the period."""
+    return Cadre.objects.filter(pk__in=_scored_cadre_ids(period)).order_by("pk")
 
 
 def _month_spans(period: AssessmentPeriod) -> list[tuple[datetime.date, datetime.date]]:
@@ -124,25 +133,27 @@ class _Inputs:
     vetoes: dict = field(default_factory=dict)
 
 
-def _read_inputs(period: AssessmentPeriod, cadre_ids: list[int]) -> _Inputs:
+def _read_inputs(period: AssessmentPeriod) -> _Inputs:
+    """Unordered (order_by()): the models' orderings join the cadre and county and sort by name, which took
+    ~17 ms of a 26 ms read of a county's 6,000 monthly reports."""
     inputs = _Inputs()
-    for cadre_id, start, end in Assignment.objects.filter(
-        cadre__in=cadre_ids, village__township__county=period.county_id, role__in=Assignment.RESIDENT_ROLES,
-    ).values_list("cadre_id", "start_date", "end_date"):
+    scored = _scored_cadre_ids(period)
+    for cadre_id, start, end in _resident_assignments(period).filter(cadre__in=scored).order_by().values_list(
+            "cadre_id", "start_date", "end_date"):
         inputs.spans[cadre_id].append((start, end))
     for cadre_id, month, present, absences in AttendanceReport.objects.filter(
-        cadre__in=cadre_ids, month__gte=period.start_date.replace(day=1), month__lte=period.end_date,
-    ).values_list("cadre_id", "month", "days_present", "unreported_absences"):
+        cadre__in=scored, month__gte=period.start_date.replace(day=1), month__lte=period.end_date,
+    ).order_by().values_list("cadre_id", "month", "days_present", "unreported_absences"):
         inputs.reports[cadre_id][month] = (present, absences)
-    inputs.duty = dict(DutyRating.objects.filter(period=period).values_list("cadre_id", "score"))
+    inputs.duty = dict(DutyRating.objects.filter(period=period).order_by().values_list("cadre_id", "score"))
     inputs.surveys = {cadre_id: answers for cadre_id, *answers in (
         SatisfactionSurvey.objects.filter(period=period).values("cadre_id")
         .annotate(s=Sum("satisfied"), b=Sum("basically_satisfied"), u=Sum("unsatisfied"))
         .values_list("cadre_id", "s", "b", "u")
     )}
-    for cadre_id, points in BonusItem.objects.filter(period=period).values_list("cadre_id", "points"):
+    for cadre_id, points in BonusItem.objects.filter(period=period).order_by().values_list("cadre_id", "points"):
         inputs.bonus[cadre_id] += points
-    inputs.vetoes = dict(Veto.objects.filter(period=period).values_list("cadre_id", "reason"))
+    inputs.vetoes = dict(Veto.objects.filter(period=period).order_by().values_list("cadre_id", "reason"))
     return inputs
 
 
@@ -185,43 +196,44 @@ def _rank(cards: list[Scorecard], attr: str, vetoed: dict) -> None:
             setattr(card, attr, None)
 
 
-def _log_changes(period, before: dict, after: list[Scorecard], actor) -> None:
-    """One history entry per created or changed scorecard, written in one statement; `before` maps a cadre id
-    to the stored values of SCORED_FIELDS."""
+def _changes(old: dict | None, card: Scorecard) -> dict:
+    """{field: [stored, computed]} over SCORED_FIELDS that differ (all of them for a new card), as strings."""
+    return {
+        name: [None if old is None else str(old[name]), str(getattr(card, name))]
+        for name in SCORED_FIELDS
+        if old is None or old[name] != getattr(card, name)
+    }
+
+
+def _log_changes(period, changed: list[tuple[Scorecard, dict, bool]], actor) -> None:
+    """One history entry per created or changed scorecard, all written by one copy_rows (COPY on PostgreSQL:
+    a first scoring of 500 cadres logs 500 entries, 118 ms through bulk_create, whose arrays of texts psycopg
+    escapes in Python); `changed` holds each card with its _changes and whether it is new."""
     content_type = ContentType.objects.get_for_model(Scorecard)
-    entries = []
-    for card in after:
-        old = before.get(card.cadre_id)
-        changes = {
-            name: [None if old is None else str(old[name]), str(getattr(card, name))]
-            for name in SCORED_FIELDS
-            if old is None or old[name] != getattr(card, name)
-        }
-        if not changes:
-            continue
-        entries.append(LogEntry(
-            content_type=content_type, object_pk=str(card.pk), object_id=card.pk, object_repr=str(card),
-            action=LogEntry.Action.CREATE if old is None else LogEntry.Action.UPDATE,
-            changes=changes, actor=actor, additional_data={"period": period.pk, "service": "score_period"},
-        ))
-    LogEntry.objects.bulk_create(entries)
+    copy_rows(LogEntry, [
+        dict(content_type=content_type, object_pk=str(card.pk), object_id=card.pk, object_repr=str(card),
+             action=LogEntry.Action.CREATE if new else LogEntry.Action.UPDATE, changes=changes, actor=actor,
+             additional_data={"period": period.pk, "service": "score_period"}, timestamp=timezone.now())
+        for card, changes, new in changed
+    ])
 
 
 def _stored_values(period: AssessmentPeriod) -> dict:
-    """The period's stored scorecards as {cadre id: {field: value}} over SCORED_FIELDS."""
-    return {row["cadre_id"]: row for row in Scorecard.objects.filter(period=period).values("cadre_id", *SCORED_FIELDS)}
+    """The period's stored scorecards as {cadre id: {field: value}} over "id" and SCORED_FIELDS."""
+    return {row["cadre_id"]: row
+            for row in Scorecard.objects.filter(period=period).order_by().values("id", "cadre_id", *SCORED_FIELDS)}
 
 
 @transaction.atomic
 def score_period(period: AssessmentPeriod, actor=None) -> list[Scorecard]:
     """(Re)compute and store every scorecard of the period; a re-run updates, never duplicates.
 
-    Returns the stored scorecards (primary keys set by the upsert) by rank, unranked ones last, then cadre."""
+    Returns the stored scorecards (with their primary keys) by rank, unranked ones last, then cadre."""
     period = AssessmentPeriod.objects.select_for_update().get(pk=period.pk)
     if period.closed:
         raise ValidationError(_("考核期“%(name)s”已结束，记分卡已冻结，不能重新计算。") % {"name": period.name})
     cadres = list(cadres_of(period))
-    inputs = _read_inputs(period, [c.pk for c in cadres])
+    inputs = _read_inputs(period)
     now, months = timezone.now(), _month_spans(period)
     cards = [_score_one(period, months, cadre, inputs, now) for cadre in cadres]
     _rank(cards, "rank", inputs.vetoes)
@@ -233,13 +245,23 @@ def score_period(period: AssessmentPeriod, actor=None) -> list[Scorecard]:
             _rank(unit_cards, "unit_rank", inputs.vetoes)
 
     before = _stored_values(period)
-    Scorecard.objects.filter(period=period).exclude(cadre__in=[c.pk for c in cadres]).delete()
+    changed = []
+    for card in cards:
+        old = before.get(card.cadre_id)
+        if old is not None:
+            card.pk = old["id"]
+        if changes := _changes(old, card):
+            changed.append((card, changes, old is None))
+    Scorecard.objects.filter(period=period).exclude(cadre__in=_scored_cadre_ids(period)).delete()
+    # A re-run usually changes few cards: the others only get the new computation time, in one statement.
+    Scorecard.objects.filter(period=period).exclude(cadre__in=[card.cadre_id for card, *_ in changed]).update(
+        computed_at=now)
     Scorecard.objects.bulk_create(
-        cards, update_conflicts=True, unique_fields=["period", "cadre"],
+        [card for card, *_ in changed], update_conflicts=True, unique_fields=["period", "cadre"],
         update_fields=[*SCORED_FIELDS, "computed_at"],
     )
     cards.sort(key=lambda c: (c.rank is None, c.rank or 0, c.cadre_id))
-    _log_changes(period, before, cards, actor)
+    _log_changes(period, changed, actor)
     return cards
 
 

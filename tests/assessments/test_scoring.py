@@ -180,6 +180,25 @@ def test_rerun_updates_and_never_duplicates(period, county, village):
     assert second.pk == first.pk and second.total > first.total
 
 
+def test_rerun_rewrites_the_changed_cards_and_stamps_every_card(period, county, village):
+    top, changed, behind = (resident(county, village) for _ in range(3))
+    for cadre, duty in ((top, "90"), (changed, "70"), (behind, "60")):
+        complete_inputs(period, cadre, duty=duty)
+    score_period(period)
+    stored = {c.cadre_id: c for c in Scorecard.objects.filter(period=period)}
+    period.duty_ratings.filter(cadre=changed).update(score=Decimal("50"))  # falls behind `behind`
+    cards = {c.cadre_id: c for c in score_period(period)}
+    after = {c.cadre_id: c for c in Scorecard.objects.filter(period=period)}
+    assert [after[c.pk].rank for c in (top, behind, changed)] == [1, 2, 3]
+    assert after[changed.pk].duty == Decimal("50") and after[top.pk].total == stored[top.pk].total
+    assert {c: row.pk for c, row in after.items()} == {c: row.pk for c, row in stored.items()} \
+        == {c: card.pk for c, card in cards.items()}
+    assert all(row.computed_at > stored[c].computed_at for c, row in after.items())
+    assert {row.computed_at for row in after.values()} == {card.computed_at for card in cards.values()}
+    updated = LogEntry.objects.filter(action=LogEntry.Action.UPDATE).values_list("object_id", flat=True)
+    assert sorted(updated) == sorted([after[changed.pk].pk, after[behind.pk].pk])  # not `top`: nothing changed
+
+
 def test_cadres_outside_the_period_or_county_are_not_scored(period, county, village):
     inside = resident(county, village)
     resident(county, village, start_date=datetime.date(2015, 1, 1), end_date=datetime.date(2016, 6, 30))
