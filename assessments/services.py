@@ -253,9 +253,11 @@ def score_period(period: AssessmentPeriod, actor=None) -> list[Scorecard]:
         if changes := _changes(old, card):
             changed.append((card, changes, old is None))
     Scorecard.objects.filter(period=period).exclude(cadre__in=_scored_cadre_ids(period)).delete()
-    # A re-run usually changes few cards: the others only get the new computation time, in one statement.
-    Scorecard.objects.filter(period=period).exclude(cadre__in=[card.cadre_id for card, *_ in changed]).update(
-        computed_at=now)
+    if len(changed) < len(cards):  # a re-run changes few cards: the others only get the new computation time
+        unchanged = Scorecard.objects.filter(period=period)
+        if changed:
+            unchanged = unchanged.exclude(cadre__in=[card.cadre_id for card, *_ in changed])
+        unchanged.update(computed_at=now)
     Scorecard.objects.bulk_create(
         [card for card, *_ in changed], update_conflicts=True, unique_fields=["period", "cadre"],
         update_fields=[*SCORED_FIELDS, "computed_at"],
