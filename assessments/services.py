@@ -60,7 +60,7 @@ def _resident_assignments(period: AssessmentPeriod):
 
 def _scored_cadre_ids(period: AssessmentPeriod):
     """The ids of cadres_of(period), as a subquery: the inputs are read for them without sending their ids (500
-    in a 5,000-household county) as an array parameter three times."""
+    in a 5,000-household county) as array parameters."""
     return _resident_assignments(period).filter(start_date__lte=period.end_date).exclude(
         end_date__lt=period.start_date).values("cadre")
 
@@ -252,7 +252,8 @@ def score_period(period: AssessmentPeriod, actor=None) -> list[Scorecard]:
             card.pk = old["id"]
         if changes := _changes(old, card):
             changed.append((card, changes, old is None))
-    Scorecard.objects.filter(period=period).exclude(cadre__in=_scored_cadre_ids(period)).delete()
+    # the cadres scored, not the subquery again: an assignment ended meanwhile must not delete a card returned
+    Scorecard.objects.filter(period=period).exclude(cadre__in=[c.pk for c in cadres]).delete()
     if len(changed) < len(cards):  # a re-run changes few cards: the others only get the new computation time
         unchanged = Scorecard.objects.filter(period=period)
         if changed:
