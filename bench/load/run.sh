@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load benchmark (issue 9): gunicorn (3 workers, DEBUG=0) on PostgreSQL over loopback with N generated households,
+# Load benchmark (issue 9): gunicorn (3 sync workers as in its recorded figures, DEBUG=0) on PostgreSQL over loopback with N generated households,
 # a mixed scenario of pages, API lists, cadre measure POSTs and the 331 Excel export at 32 connections for 60 s.
 #   bash bench/load/run.sh                 # prints the figures
 #   RECORD=1 bash bench/load/run.sh        # also appends them to bench/RESULTS.md
@@ -48,8 +48,8 @@ ORDER BY n DESC, table_name;
 SQL
 
 step "gunicorn on 127.0.0.1:$PORT"
-.venv/bin/gunicorn povertyboard.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 --timeout 120 \
-    --forwarded-allow-ips 127.0.0.1 --error-logfile "$WORK/gunicorn.log" &
+.venv/bin/gunicorn povertyboard.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 --worker-class sync \
+    --timeout 120 --forwarded-allow-ips 127.0.0.1 --error-logfile "$WORK/gunicorn.log" &
 GUNICORN_PID=$!
 for _ in $(seq 60); do
     curl -s -o /dev/null -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$PORT/accounts/login/" && break
