@@ -10,12 +10,16 @@ that prep.py printed. It
   --rounds rounds, each round starting with the trivial endpoint, which also runs once more at the end;
 - prints Markdown table rows: per route the median over the rounds of requests/s, p50/p95/p99, the non-2xx
   responses of all rounds, and the median of its throughput as a fraction of the trivial endpoint's measured
-  just before and just after it (the mean of the two): a machine whose speed drifts (a shared VM) moves both.
+  just before and just after it (the mean of the two): a machine whose speed drifts (a shared VM) moves both;
+- and where the machine's CPU went during each measured window, per request: the gunicorn workers, the
+  PostgreSQL server's processes, wrk, the rest (kernel, other processes), and how busy the machine was. On these
+  2-vCPU machines all of them share the two cores, so a route's throughput is bounded by the sum.
 """
 import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -94,6 +98,33 @@ def run_wrk(args, path: str, head: dict, seconds: int) -> dict:
     return json.loads(match.group(1))
 
 
+def cpu_seconds(gunicorn_pid: int) -> dict:
+    """CPU seconds used so far by the gunicorn workers, PostgreSQL's processes, this process's finished children
+    (wrk), and the machine: busy and all (/proc/stat, every core)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"gunicorn": 0.0, "postgres": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                head, tail = stat.read().rsplit(")", 1)
+        except OSError:  # ended meanwhile
+            continue
+        comm, fields = head.split("(", 1)[1], tail.split()
+        # fields[0] is the state (the third field of stat(5)): parent fields[1], utime fields[11], stime fields[12]
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if int(pid) == gunicorn_pid or int(fields[1]) == gunicorn_pid:
+            used["gunicorn"] += seconds
+        elif comm == "postgres":
+            used["postgres"] += seconds
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used["wrk"] = children.ru_utime + children.ru_stime
+    with open("/proc/stat") as stat:
+        ticks = [int(x) for x in stat.readline().split()[1:]]
+    used["all"] = sum(ticks[:8]) / tick  # user nice system idle iowait irq softirq steal
+    used["busy"] = used["all"] - (ticks[3] + ticks[4]) / tick
+    return used
+
+
 def machine() -> str:
     with open("/proc/meminfo") as meminfo:
         kib = int(meminfo.readline().split()[1])
@@ -110,6 +141,7 @@ def main():
     parser.add_argument("--targets", required=True, help="JSON from prep.py")
     parser.add_argument("--label", required=True, help="the dataset's N, first column of the rows")
     parser.add_argument("--server", required=True, help="the gunicorn configuration, printed with the figures")
+    parser.add_argument("--gunicorn-pid", type=int, required=True, help="the gunicorn master's pid (CPU accounting)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--duration", type=int, default=25, help="seconds measured per route")
@@ -136,8 +168,14 @@ def main():
     def measure(name, credentials, path) -> dict:
         head = headers(credentials, session, token, args.connection)
         run_wrk(args, path, head, args.warmup)
+        before = cpu_seconds(args.gunicorn_pid)
         result = run_wrk(args, path, head, args.duration)
+        after = cpu_seconds(args.gunicorn_pid)
         result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+        spent = {key: after[key] - before[key] for key in after}
+        result["cpu_ms"] = {key: spent[key] * 1000 / result["requests"] for key in ("gunicorn", "postgres", "wrk")}
+        result["cpu_ms"]["other"] = spent["busy"] * 1000 / result["requests"] - sum(result["cpu_ms"].values())
+        result["busy"] = spent["busy"] / spent["all"]
         print(f"  {name}: {result['rps']:.1f} requests/s, p95 {result['p95_us'] / 1000:.0f} ms "
               f"(load average {load()})", flush=True)
         return result
@@ -161,6 +199,20 @@ def main():
     print(f"Medians over {args.rounds} round(s). ÷ trivial: a route's requests/s over the mean of the trivial "
           f"endpoint's just before and after it (trivial runs: {', '.join(f'{x:.1f}' for x in trivial)} "
           f"requests/s); non-2xx includes socket errors and timeouts. Load average at the end: {load()}")
+    print()
+    print("CPU per request during the measured windows (ms of one core; medians over the rounds), and how busy the "
+          "machine's cores were:")
+    print()
+    print("| N | route | gunicorn workers | PostgreSQL | wrk | other (kernel, the rest) | all | machine busy |")
+    print("|---|---|---|---|---|---|---|---|")
+    for i, (name, *_request) in enumerate(table):
+        runs = [results[i] for results in rounds]
+        cpu = {key: statistics.median(run["cpu_ms"][key] for run in runs) for key in runs[0]["cpu_ms"]}
+        total = statistics.median(sum(run["cpu_ms"].values()) for run in runs)
+        busy = statistics.median(run["busy"] for run in runs)
+        print(f"| {args.label} | {name} | {cpu['gunicorn']:.2f} | {cpu['postgres']:.2f} | {cpu['wrk']:.2f} | "
+              f"{cpu['other']:.2f} | {total:.2f} | {busy:.0%} |")
+    print()
     for _name, _credentials, path in table:
         _queries, _ms, (ms, sql) = counts[path]
         print(f"slowest query of {path}: {ms:.1f} ms  {sql[:160]}")

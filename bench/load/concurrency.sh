@@ -86,6 +86,7 @@ done
 step "wrk: $CONNECTIONS connections (Connection: $CONNECTION), ${WARMUP} s warm-up + ${DURATION} s per route, $ROUNDS rounds"
 status=0
 $PY bench/load/concurrency.py --port "$PORT" --targets "$TARGETS" --label "$N" --server "$SERVER" \
+    --gunicorn-pid "$GUNICORN_PID" \
     --connections "$CONNECTIONS" --connection "$CONNECTION" --duration "$DURATION" --warmup "$WARMUP" \
     --rounds "$ROUNDS" || status=$?
 # what the workers hold after serving every route (the memory a worker count costs)
