@@ -17,7 +17,9 @@
 # the README's nginx opens one to gunicorn for each; keep-alive: wrk's 16 connections kept, each on one worker). gthread, because on 2 vCPUs 5 gthread workers ×
 # 4 threads served 1.3-2.8× the requests/s of 5 sync workers on every route in one comparison and 1.0-1.6× that
 # of 17 sync workers (one per connection) in five pairs; which of the two had the shorter p95 changed between runs
-# (bench/RESULTS.md, "third machine").
+# (bench/RESULTS.md, "third machine"). gunicorn also reads the served tree's gunicorn.conf.py (production's: its
+# post_worker_init freezes the loaded application for the garbage collector); the flags here override its worker
+# settings, so a REV from before the file is served with the same worker model.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CHECKOUT=$PWD
