@@ -19,6 +19,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench" / "load"))
+
+from client import percentile  # noqa: E402  (bench/load: the load client's nearest-rank percentile, stdlib only)
+
 LIST = "/api/v1/households/?page_size=50"
 
 CHILD = """
@@ -53,11 +57,6 @@ print(json.dumps({"tracked": len(gc.get_objects()), "frozen": gc.get_freeze_coun
 """
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
-
-
 def run(mode: str, warm: int, requests: int) -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "povertyboard.settings", "DEBUG": "0",
            "SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "testserver", "LOG_LEVEL": "WARNING"}
@@ -88,7 +87,7 @@ def main():
             r = run(mode, args.warm, args.requests)
             gens = {int(g): p for g, p in r["pauses"].items()}
             cells = [f"{len(gens[g])}, {sum(gens[g]):.0f} / {max(gens[g], default=0):.0f}" for g in (2, 1)]
-            t = r["times"]
+            t = sorted(r["times"])
             print(f"| {mode} | {r['tracked']:,} ({r['frozen']:,}) | {cells[0]} | {cells[1]} | "
                   f"{percentile(t, 50):.1f} / {percentile(t, 95):.1f} / {percentile(t, 99):.1f} / {max(t):.1f} |")
 
