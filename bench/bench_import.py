@@ -138,7 +138,7 @@ def raw_bulk_create(villages, household_rows, member_rows):
 
 def clear():
     """Empty what an import writes, in SQL: QuerySet.delete() would send a post_delete signal per row (the
-    dashboards' bookkeeping, villages/snapshots.py), which took minutes here and is not what is measured."""
+    dashboards' bookkeeping, dashboards/snapshots.py), which took minutes here and is not what is measured."""
     with transaction.atomic(), connection.cursor() as cursor:
         for model in (LogEntry, Member, StatusChange, Household):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")

@@ -11,7 +11,7 @@ largest township and the township's largest village, and, for each page:
   households and people by status, villages (poor), measures planned/implemented, funds allocated/disbursed,
   visits. The page computes more than that (25 headline numbers, six charts, fund and project tables, the as-of
   date, the township/village lists): the ratio page/raw is what the ORM, the extra figures and the template cost.
-The pages serve pre-aggregated dashboards (villages.snapshots): "page" is a read of a current snapshot, and
+The pages serve pre-aggregated dashboards (dashboards.snapshots): "page" is a read of a current snapshot, and
 "recompute" is the first read after a change (the snapshot's version bumped before each GET), which computes the
 dashboard from the rows and stores it. It also times the raw SQL computing those figures for every village at
 once, and `snapshots.refresh(..., everything=True)` (refresh_dashboards --all) over the county's areas.
@@ -59,9 +59,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from dashboards import snapshots  # noqa: E402
 from households.models import Household, Measure, Member  # noqa: E402
 from povertyboard.access import COUNTY_STAFF  # noqa: E402
-from villages import snapshots  # noqa: E402
 from villages.models import County, DashboardSnapshot, Gate, Township, UserArea, Village  # noqa: E402
 
 # The area's villages, as a sub-select; %s is the county, township or village id.

@@ -41,10 +41,10 @@ from import_export.results import RowResult
 
 from cadres.models import AttendanceReport, Cadre, Unit
 from cadres.services import _check_month, required_days_for
+from dashboards.snapshots import counties_changed, villages_changed
 from povertyboard.access import access_of
 from povertyboard.db import copy_rows
 from villages.models import Township, Village
-from villages.snapshots import counties_changed, villages_changed
 
 from .models import (
     Aspiration,

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "households",
     "cadres",
     "assessments",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -355,8 +356,8 @@ LOGGING = {
 }
 
 # The area pages cache their rendered figures, keyed by the dashboard snapshot they were drawn from
-# (templates/villages/area.html, villages/snapshots.py), so a stale entry is never served: a changed area has a
-# new key. Per process here; a shared cache (Redis) would let gunicorn workers share them (docs/SCALING.md).
+# (dashboards/templates/dashboards/area.html, dashboards/snapshots.py), so a stale entry is never served: a changed
+# area has a new key. Per process here; a shared cache (Redis) would let gunicorn workers share them (docs/SCALING.md).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

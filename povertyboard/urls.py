@@ -3,18 +3,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from povertyboard import views
+from dashboards import views as dashboards
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboards.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     # The language switcher must work on the login page too, so set_language is exempted from
     # LoginRequiredMiddleware; it is the same view django.conf.urls.i18n provides, matched first.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("reports/", include("villages.urls")),  # app_name "reports": report figures and their rows
-    path("areas/", include("villages.area_urls")),  # app_name "areas": dashboards, village charts, map
+    path("reports/", include("dashboards.report_urls")),  # app_name "reports": report figures and their rows
+    path("areas/", include("dashboards.urls")),  # app_name "areas": dashboards, village charts, map
     path("households/", include("households.urls")),  # app_name "households": household list and pages
     path("work/", include("cadres.urls")),  # app_name "work": the cadres' forms and "my work"
     path("assessments/", include("assessments.urls")),  # app_name "assess": the 331 assessment

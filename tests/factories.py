@@ -629,7 +629,7 @@ def build_all() -> dict:
         make_bonus_item(period, cadre),
         make_veto(period, cadre),
         make_scorecard(period, cadre, grade=Grade.INCOMPETENT),
-        # written by the writes above (villages.snapshots marks the village's figures out of date)
+        # written by the writes above (dashboards.snapshots marks the village's figures out of date)
         DashboardSnapshot.objects.get(kind=DashboardSnapshot.Kind.VILLAGE, area_id=village.pk),
     ]
     return {type(obj): obj for obj in objects}

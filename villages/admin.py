@@ -256,7 +256,7 @@ class UserAreaAdmin(admin.ModelAdmin):
 
 @admin.register(DashboardSnapshot)
 class DashboardSnapshotAdmin(admin.ModelAdmin):
-    """Read-only: written by villages.snapshots. Deleting one only makes the next read recompute it."""
+    """Read-only: written by dashboards.snapshots. Deleting one only makes the next read recompute it."""
 
     list_display = ("kind", "area_id", "county", "version", "computed_version", "computed_at")
     list_filter = ("kind", "county")

@@ -6,7 +6,3 @@ class VillagesConfig(AppConfig):
     name = "villages"
     verbose_name = _("区域、项目与资金")
 
-    def ready(self):
-        from . import snapshots
-
-        snapshots.connect_signals()

@@ -460,7 +460,7 @@ class UserArea(models.Model):
 
 
 class DashboardSnapshot(models.Model):
-    """An area's dashboard as last computed (villages.snapshots), so a page or API read does not rescan its rows.
+    """An area's dashboard as last computed (dashboards.snapshots), so a page or API read does not rescan its rows.
 
     `version` counts the changes to the area's data (bumped in the writing transaction); the snapshot is current
     while `computed_version` equals it and it was computed today (figures such as this month's visits depend on

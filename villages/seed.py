@@ -1,7 +1,7 @@
 """Seed the two report counties: real places and figures from fixtures/, plus deterministic demo rows.
 
 The demo rows are generated so that every figure of both reports is recomputed from them by
-villages.figures (reconcile_reports checks it). Demo rows carry is_demo=True and names that say
+dashboards.figures (reconcile_reports checks it). Demo rows carry is_demo=True and names that say
 演示 (demo); the places, the figures and their source sentences are facts from the reports.
 """
 

@@ -7,7 +7,7 @@
 #       DATABASE_URL=postgres://postgres@127.0.0.1:5432/pb_bench_$n REV=HEAD bash bench/load/concurrency.sh; done
 # The database is one that bench/scale.sh builds (migrate, seed_reports, generate_demo --append, VACUUM ANALYZE); it is
 # not dropped or changed, except for the bench account `loadstaff` that prep.py adds, its session and API token
-# (and what the served code itself writes on a read: a dashboard snapshot computed on a miss, villages/snapshots.py).
+# (and what the served code itself writes on a read: a dashboard snapshot computed on a miss, dashboards/snapshots.py).
 # REV (e.g. REV=HEAD): serve that commit, exported with `git archive` into a scratch directory, instead of the
 # working tree (which may hold other people's unfinished edits); the venv and node_modules are the checkout's.
 # Environment: N (label of the rows; default the digits ending the database name), CONNECTIONS (16),

@@ -3,10 +3,10 @@ county dashboard and the navigation. Each makes one query at most."""
 
 from django import template
 
+from dashboards.dashboard import open_crosscheck_flags
 from households.models import CrossCheckFlag
 from households.validators import mask_resident_id
 from povertyboard.access import access_of
-from villages.dashboard import open_crosscheck_flags
 
 register = template.Library()
 

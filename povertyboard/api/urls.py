@@ -9,11 +9,13 @@ from rest_framework.routers import DefaultRouter
 
 from assessments.api.urls import ROUTES as ASSESSMENT_ROUTES
 from cadres.api.urls import ROUTES as CADRE_ROUTES
+from dashboards.api.urls import ROUTES as DASHBOARD_ROUTES
 from households.api.urls import ROUTES as HOUSEHOLD_ROUTES
 from villages.api.urls import ROUTES as VILLAGE_ROUTES
 
 router = DefaultRouter()
-for prefix, viewset, basename in (*VILLAGE_ROUTES, *HOUSEHOLD_ROUTES, *CADRE_ROUTES, *ASSESSMENT_ROUTES):
+ROUTES = (*DASHBOARD_ROUTES, *VILLAGE_ROUTES, *HOUSEHOLD_ROUTES, *CADRE_ROUTES, *ASSESSMENT_ROUTES)
+for prefix, viewset, basename in ROUTES:
     router.register(prefix, viewset, basename=basename)
 
 

@@ -11,10 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dashboards import dashboard, figures
 from households.models import Household
 from povertyboard import access
 from tests import factories as f
-from villages import dashboard, figures, services
+from villages import services
 from villages.api.views import AllocationViewSet
 from villages.models import County, FundAllocation, Gate, GateTransition, ReportFigure, Village
 from villages.seed import seed_reports
@@ -207,7 +208,7 @@ def test_one_chart_and_unknown_or_missing_ids(world, funds, api):
 
 
 def test_every_chart_builder_is_routed_by_its_id(world):
-    from villages.api.serializers import CHARTS
+    from dashboards.api.serializers import CHARTS
 
     assert {key: make(world.golmud).id for key, make in CHARTS.items()} == {key: key for key in CHARTS}
 

@@ -1,4 +1,4 @@
-"""The dashboard figures (villages/dashboard.py): numbers on the pages equal the reconciliation figures,
+"""The dashboard figures (dashboards/dashboard.py): numbers on the pages equal the reconciliation figures,
 every chart number equals the rows it links to, and the poverty incidence is what the page says it is."""
 
 import re
@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from dashboards import dashboard, figures
+from dashboards.figures import plain
 from households.models import Household
 from tests import factories as f
-from villages import dashboard, figures
-from villages.figures import plain
 from villages.models import County, ReportFigure, Township, Village
 from villages.seed import seed_reports
 

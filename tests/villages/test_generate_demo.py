@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from assessments.models import Scorecard
 from cadres.models import Assignment, AttendanceReport, Cadre
+from dashboards import figures
 from households.models import Household, Measure, Member, Visit
 from households.validators import validate_resident_id
 from povertyboard import access
-from villages import figures
 from villages.generate import CountyBuilder, Plan
 from villages.models import County, UserArea, Village, VillageNeed
 from villages.seed import seed_reports

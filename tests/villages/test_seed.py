@@ -9,8 +9,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from dashboards.figures import FIGURES, compute, reconcile
 from households.models import Benefit
-from villages.figures import FIGURES, compute, reconcile
 from villages.models import County, ReportFigure, Township, Village
 from villages.seed import SeedConflict, load_fixtures, seed_reports
 

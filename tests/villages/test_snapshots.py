@@ -1,4 +1,4 @@
-"""Pre-aggregated dashboards (villages.snapshots): stored, served, and recomputed after every kind of change."""
+"""Pre-aggregated dashboards (dashboards.snapshots): stored, served, and recomputed after every kind of change."""
 
 import datetime
 import re
@@ -10,10 +10,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from dashboards import dashboard as dashboards
+from dashboards import snapshots
 from households.models import Household, Measure
 from tests import factories as f
-from villages import dashboard as dashboards
-from villages import snapshots
 from villages.models import DashboardSnapshot, FundSource, Gate
 
 pytestmark = pytest.mark.django_db

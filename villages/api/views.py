@@ -1,14 +1,11 @@
-"""Viewsets of the villages API: areas with their dashboards, projects, funds and gates, report figures.
+"""Viewsets of the villages API: projects, funds and gates.
 
-The dashboards are served by the code the area pages use (villages/dashboard.py, villages/figures.py); a
-gate transition is an action (POST allocations/{id}/advance/) done by villages.services.advance_gate.
+A gate transition is an action (POST allocations/{id}/advance/) done by villages.services.advance_gate.
 """
 
-from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -16,192 +13,14 @@ from rest_framework.response import Response
 from povertyboard.access import Access
 from povertyboard.api.base import ScopedReadOnlyViewSet
 from povertyboard.api.errors import Conflict
-from villages import dashboard, figures, selectors, services, snapshots
-from villages.filters import (
-    AllocationFilterSet,
-    FundSourceFilterSet,
-    GateTransitionFilterSet,
-    ProjectFilterSet,
-    ReportFigureFilterSet,
-    TownshipFilterSet,
-    VillageFilterSet,
-)
-from villages.models import County, FundAllocation, FundSource, GateTransition, Project, ReportFigure, Township, Village
-from villages.views import rows_table
+from villages import services
+from villages.filters import AllocationFilterSet, FundSourceFilterSet, GateTransitionFilterSet, ProjectFilterSet
+from villages.models import FundAllocation, FundSource, GateTransition, Project
 
 from . import serializers as s
 
-ROW_FILTERS = sorted(set().union(*dashboard.FILTERS.values()))
-
-
-def reconciled(stored) -> list[figures.Reconciled]:
-    """figures.reconcile() of the stored figures, in their order; a key with no computation gets computed=None."""
-    known = [f.pk for f in stored if f.key in figures.ALL_FIGURES]
-    results = {r.figure.pk: r for r in figures.reconcile(ReportFigure.objects.filter(pk__in=known))}
-    return [results.get(f.pk) or figures.Reconciled(f, None) for f in stored]
-
-
-def positive_page(request) -> int:
-    raw = request.query_params.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        raise exceptions.ValidationError({"page": [_("请输入正整数。")]})
-    return int(raw)
-
-
-def filtered_rows(key: str, area, params):
-    """dashboard.filtered_rows, with a value a filter cannot take answered as a 400 naming that filter."""
-    try:
-        return dashboard.filtered_rows(key, area, params)
-    except (ValidationError, ValueError, TypeError):
-        errors = {}
-        for name in sorted(dashboard.FILTERS.get(key, ())):
-            if params.get(name) not in (None, ""):
-                try:
-                    dashboard.filtered_rows(key, area, {name: params[name]})
-                except (ValidationError, ValueError, TypeError):
-                    errors[name] = [_("筛选值无效：%(value)s") % {"value": params[name]}]
-        raise exceptions.ValidationError(errors) from None
-
-
 # Any path segment reaches the view, so a malformed id (1.5) is the API's JSON 404, not the site's HTML one.
 LOOKUP = r"[^/]+"
-
-KEY_PARAMETER = OpenApiParameter("key", str, OpenApiParameter.PATH, enum=sorted(figures.ALL_FIGURES),
-                                 description="Figure key (指标键) of a dashboard number or report figure")
-CHART_PARAMETER = OpenApiParameter("chart_id", str, OpenApiParameter.PATH, enum=list(s.CHARTS),
-                                   description="Chart id; economy only for counties and townships")
-ROWS_PARAMETERS = [
-    OpenApiParameter("page", int, description="Page of 100 rows (from 1)"),
-    *[OpenApiParameter(name, str, description=(
-        f"Narrow the rows by {name} (comma-separated values mean any of them); only for the figures a chart "
-        "cell filters this way, ignored otherwise")) for name in ROW_FILTERS],
-]
-
-
-# An area's dashboard actions: one area, so none of the list's filters, search, ordering or pages (and ?status=
-# narrows the rows behind a number there, not the areas).
-DASHBOARD = {"detail": True, "filter_backends": [], "pagination_class": None}
-
-
-class AreaViewSet(ScopedReadOnlyViewSet):
-    """An area list and detail, plus its dashboard: summary, charts, one chart and the rows behind a number."""
-
-    lookup_value_regex = LOOKUP
-
-    @extend_schema(summary="Dashboard summary: headline numbers, tables and (counties) report figures",
-                   responses=s.SummarySerializer)
-    @action(**DASHBOARD)
-    def summary(self, request, **kwargs):
-        area = self.get_object()
-        board = snapshots.dashboard(area)
-        demo = area.is_demo if isinstance(area, Village) else \
-            selectors.villages_in(area).filter(is_demo=True).exists()
-        summary = {"board": board, "demo": demo, "report_figures": reconciled(list(board.report_keys.values()))}
-        return Response(s.SummarySerializer(summary, context=self.get_serializer_context()).data)
-
-    @extend_schema(summary="The area's charts (six village charts, and the collective economy above village level)",
-                   responses=s.ChartSerializer(many=True))
-    @action(**DASHBOARD)
-    def charts(self, request, **kwargs):
-        area = self.get_object()
-        context = {**self.get_serializer_context(), "area": area}
-        return Response(s.ChartSerializer(snapshots.dashboard(area).charts, many=True, context=context).data)
-
-    @extend_schema(summary="One chart of the area", parameters=[CHART_PARAMETER], responses=s.ChartSerializer)
-    @action(**DASHBOARD, url_path=r"charts/(?P<chart_id>[^/]+)")
-    def chart(self, request, chart_id, **kwargs):
-        area = self.get_object()
-        chart = next((c for c in snapshots.dashboard(area).charts if c.id == chart_id), None)
-        if chart is None:
-            raise exceptions.NotFound
-        context = {**self.get_serializer_context(), "area": area}
-        return Response(s.ChartSerializer(chart, context=context).data)
-
-    @extend_schema(summary="The rows behind a number: a figure's rows in the area, narrowed by a cell's filters",
-                   parameters=[KEY_PARAMETER, *ROWS_PARAMETERS], responses=s.FigureRowsSerializer)
-    @action(**DASHBOARD, url_path=r"rows/(?P<key>[^/]+)")
-    def rows(self, request, key, **kwargs):
-        area = self.get_object()
-        if key not in figures.ALL_FIGURES:
-            raise exceptions.NotFound
-        rows, applied = filtered_rows(key, area, request.query_params)
-        page_number = positive_page(request)
-        table = rows_table(rows, page_number, self.access.may_see_resident_ids)
-        page = table["page"]
-        if page.number != page_number:
-            raise exceptions.NotFound(_("没有这一页。"))
-        label, unit = dashboard.LABELS.get(key, (None, ""))
-        report = dashboard.report_figures_of(area).get(key)
-        return Response(s.FigureRowsSerializer({
-            "key": key,
-            "label": label or (report.label if report else key),
-            "unit": unit or (report.unit if report else ""),
-            "value": figures.ALL_FIGURES[key].measure(rows),
-            "filters": applied,
-            "model": table["model_name"],
-            "columns": table["headers"],
-            "count": page.paginator.count,
-            "page": page.number,
-            "pages": page.paginator.num_pages,
-            "rows": table["table"],
-        }).data)
-
-
-class CountyViewSet(AreaViewSet):
-    """Counties (县、县级市) of the user's area, by 6-digit code."""
-
-    queryset = County.objects.all()
-    serializer_class = s.CountySerializer
-    county_path = ""
-    lookup_field = "code"
-    search_fields = ("name", "code")
-    ordering_fields = ("code", "name")
-    ordering = ("code",)
-
-
-class TownshipViewSet(AreaViewSet):
-    """Townships (镇、乡、街道、区工委) of the user's counties, by id."""
-
-    queryset = Township.objects.select_related("county")
-    serializer_class = s.TownshipSerializer
-    county_path = "county"
-    filterset_class = TownshipFilterSet
-    search_fields = ("name",)
-    ordering_fields = ("id", "name", "county__code")
-    ordering = ("county__code", "name")
-
-
-class VillageViewSet(AreaViewSet):
-    """Administrative villages of the user's counties, by village code."""
-
-    queryset = Village.objects.select_related("township__county")
-    serializer_class = s.VillageSerializer
-    county_path = "township__county"
-    lookup_field = "code"
-    filterset_class = VillageFilterSet
-    search_fields = ("name", "code")
-    ordering_fields = ("code", "name", "population", "planned_exit_year", "exit_year")
-    ordering = ("code",)
-
-
-class ReportFigureViewSet(ScopedReadOnlyViewSet):
-    """The figures the two reports state, beside the value computed from the rows (figures.reconcile)."""
-
-    lookup_value_regex = LOOKUP
-    queryset = ReportFigure.objects.select_related("county")
-    serializer_class = s.ReportFigureSerializer
-    county_path = "county"
-    filterset_class = ReportFigureFilterSet
-    search_fields = ("label", "source_sentence")
-    ordering_fields = ("county__code", "order", "key")
-    ordering = ("county__code", "order")
-
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(reconciled(page), many=True).data)
-
-    def retrieve(self, request, *args, **kwargs):
-        return Response(self.get_serializer(reconciled([self.get_object()])[0]).data)
 
 
 class ProjectViewSet(ScopedReadOnlyViewSet):

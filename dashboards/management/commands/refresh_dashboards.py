@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from villages import snapshots
+from dashboards import snapshots
 from villages.models import County, Township, Village
 
 

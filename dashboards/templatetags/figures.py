@@ -1,6 +1,6 @@
 from django import template
 
-from villages.figures import plain
+from dashboards.figures import plain
 
 register = template.Library()
 

@@ -19,9 +19,7 @@ from households import selectors as households
 from households.models import EIGHT_BATCHES, Benefit, Household, Member
 from povertyboard.db import yuan_to_wan
 from villages import selectors as villages
-from villages.models import FundSource, Gate, PolicyDocument, Project
-
-from .models import ReportFigure
+from villages.models import FundSource, Gate, PolicyDocument, Project, ReportFigure
 
 # Both reports describe the work of 2016.
 REPORT_YEAR = 2016

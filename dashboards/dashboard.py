@@ -1,7 +1,7 @@
 """The headline numbers and six chart datasets of an area (county, township or village).
 
 One place for the area pages (areas:county, areas:township, areas:village), the rows behind each number
-(areas:rows) and, later, the REST API. Every number on a dashboard is a figure key of villages.figures
+(areas:rows) and, later, the REST API. Every number on a dashboard is a figure key of dashboards.figures
 (ALL_FIGURES: the report figures and the dashboard figures), optionally narrowed by filters on that
 figure's rows; FILTERS says which fields of which figure may be filtered. So a number always links to
 exactly the rows it counts.
@@ -24,10 +24,10 @@ from cadres.models import Assignment, Unit
 from households import selectors as households
 from households.models import EIGHT_BATCHES, Household, MeasureCategory, PovertyCause
 from povertyboard.db import yuan_to_wan
+from villages import selectors as villages
+from villages.models import County, FundSource, Gate, Project, ReportFigure, Township, Village
 
 from . import figures
-from . import selectors as villages
-from .models import County, FundSource, Gate, Project, ReportFigure, Township, Village
 
 Area = County | Township | Village
 HS = Household.Status
@@ -115,7 +115,7 @@ class Dashboard:
     tables: dict = field(default_factory=dict)  # name -> list of (label, Cell)
     report_keys: dict = field(default_factory=dict)  # figure key -> ReportFigure of the county
     as_of: datetime.date | None = None
-    computed_at: datetime.datetime | None = None  # when the figures were computed (villages.snapshots)
+    computed_at: datetime.datetime | None = None  # when the figures were computed (dashboards.snapshots)
 
     def to_json(self) -> dict:
         """Everything but the area and its report figures, as JSON (labels in the active language)."""
@@ -295,7 +295,7 @@ def report_figures_of(area: Area) -> dict:
 
 def _shown_with(message, **values):
     """A translated message with its values put in when it is shown, in the language active then: one computed
-    dashboard serves every language (villages.snapshots stores each)."""
+    dashboard serves every language (dashboards.snapshots stores each)."""
     return lazy(lambda: message % values, str)()
 
 
@@ -485,8 +485,7 @@ def projects_by_status(area: Area) -> list[tuple[str, Cell]]:
 def as_of(area: Area) -> datetime.date | None:
     """The date of the latest data behind the page: the latest status change, measure, visit or transition."""
     from households.models import Measure, StatusChange, Visit
-
-    from .models import GateTransition
+    from villages.models import GateTransition
 
     dates = [
         StatusChange.objects.filter(villages.area_q(area, "household__village")).order_by("-date")

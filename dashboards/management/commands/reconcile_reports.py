@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from villages.figures import plain, reconcile
+from dashboards.figures import plain, reconcile
 
 
 class Command(BaseCommand):

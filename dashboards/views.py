@@ -1,3 +1,6 @@
+"""The dashboards' pages: home (the user's area), county / township / village pages with their charts, the rows
+behind a number, the village map, and the report figures with their rows (/reports/)."""
+
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -6,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
@@ -17,12 +20,13 @@ from households.selectors import POOR_STATUSES
 from households.validators import mask_resident_id
 from povertyboard import context_processors
 from povertyboard.access import access_of, get_readable_or_404
+from povertyboard.context_processors import user_counties
+from villages.models import County, ReportFigure, Township, Village
+from villages.selectors import county_of
 
 from . import dashboard as dashboards
 from . import figures as report_figures
 from . import snapshots
-from .models import County, ReportFigure, Township, Village
-from .selectors import county_of
 
 ROWS_PER_PAGE = 100
 
@@ -37,7 +41,7 @@ def figures(request):
     if selected:
         stored = stored.filter(county__code=selected)
     results = report_figures.reconcile(stored)
-    return render(request, "villages/report_figures.html", {
+    return render(request, "dashboards/report_figures.html", {
         "results": results,
         "counties": counties,
         "selected": selected,
@@ -90,7 +94,7 @@ def figure_rows(request, county_code: str, key: str):
     if key not in report_figures.FIGURES:
         raise Http404
     rows = report_figures.rows(key, figure.county)
-    return render(request, "villages/figure_rows.html", {
+    return render(request, "dashboards/figure_rows.html", {
         "figure": figure,
         "computed": report_figures.compute(key, figure.county),
         **rows_table(rows, request.GET.get("page"), access_of(request.user).may_see_resident_ids),
@@ -135,7 +139,7 @@ class Linked:
 
 class PageFigures:
     """What an area page draws from its dashboard, built on first use: when the page's rendered figures are in
-    the cache (keyed by the snapshot, see templates/villages/area.html) none of it is built."""
+    the cache (keyed by the snapshot, see dashboards/templates/dashboards/area.html) none of it is built."""
 
     def __init__(self, area, board):
         self.area, self.board = area, board
@@ -212,7 +216,7 @@ def county_page(request, county_code: str):
     county = _area(request, "county", county_code)
     context = _page_context(request, county)
     context["townships"] = SimpleLazyObject(lambda: _children_of_county(county))  # read only if the page is not cached
-    return render(request, "villages/area.html", context)
+    return render(request, "dashboards/area.html", context)
 
 
 @require_safe
@@ -220,7 +224,7 @@ def township_page(request, township_id: int):
     township = _area(request, "township", township_id)
     context = _page_context(request, township)
     context["villages"] = SimpleLazyObject(lambda: _villages_with_progress(Village.objects.filter(township=township)))
-    return render(request, "villages/area.html", context)
+    return render(request, "dashboards/area.html", context)
 
 
 @require_safe
@@ -228,7 +232,7 @@ def village_page(request, village_code: str):
     village = _area(request, "village", village_code)
     context = _page_context(request, village)
     context["team"] = SimpleLazyObject(lambda: dashboards.team(village))  # read only if the page is not cached
-    return render(request, "villages/area.html", context)
+    return render(request, "dashboards/area.html", context)
 
 
 @require_safe
@@ -245,7 +249,7 @@ def area_rows(request, area_kind: str, area_ref: str, key: str):
     county = county_of(area)
     label, unit = dashboards.LABELS.get(key, (None, ""))
     report = ReportFigure.objects.filter(county=county, key=key).first() if area_kind == "county" else None
-    return render(request, "villages/area_rows.html", {
+    return render(request, "dashboards/area_rows.html", {
         "area": area,
         "kind": area_kind,
         "county": county,
@@ -277,7 +281,7 @@ def map_page(request, county_code: str):
             "poor": v.is_poor, "households": registered, "exited": v.exited_count, "progress": progress,
             "url": reverse("areas:village", args=[v.code]),
         })
-    return render(request, "villages/map.html", {
+    return render(request, "dashboards/map.html", {
         "county": county,
         "villages": villages,
         "map_data": {
@@ -290,4 +294,33 @@ def map_page(request, county_code: str):
                           if t.latitude is not None and t.longitude is not None],
         },
         "demo": any(v.is_demo for v in villages),
+    })
+
+
+def county_overview():
+    """Every county in the database with its township / village counts, in one query."""
+    return County.objects.annotate(
+        township_count=Count("townships", distinct=True),
+        village_count=Count("townships__villages", distinct=True),
+        poor_village_count=Count(
+            "townships__villages", filter=Q(townships__villages__is_poor=True), distinct=True
+        ),
+        demo_village_count=Count(
+            "townships__villages", filter=Q(townships__villages__is_demo=True), distinct=True
+        ),
+    ).order_by("code")
+
+
+@require_safe
+def home(request):
+    """After login: the dashboard of the user's county, a chooser among several, or why there is none."""
+    counties = user_counties(request)
+    if len(counties) == 1:
+        return redirect("areas:county", county_code=counties[0].code)
+    if counties:
+        overview = county_overview().filter(pk__in=[c.pk for c in counties])
+        return render(request, "dashboards/home.html", {"counties": overview})
+    return render(request, "dashboards/home.html", {
+        "counties": [],
+        "no_area": not access_of(request.user).is_admin,
     })

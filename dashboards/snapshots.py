@@ -1,6 +1,6 @@
 """Pre-aggregated dashboards: an area's page and API summary read its last computed dashboard, not its rows.
 
-`villages.dashboard.dashboard(area)` computes an area's figures from the rows (some 40-60 queries over the
+`dashboards.dashboard.dashboard(area)` computes an area's figures from the rows (some 40-60 queries over the
 area's households, measures, funds...). At province scale that is too slow to run on every request, so the
 result is kept per area in `DashboardSnapshot` and served while it is current:
 
@@ -29,8 +29,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject, cached_property
 
-from . import dashboard as dashboards
-from .models import (
+from villages.models import (
     CollectiveEconomy,
     County,
     DashboardSnapshot,
@@ -42,6 +41,8 @@ from .models import (
     Township,
     Village,
 )
+
+from . import dashboard as dashboards
 
 Area = County | Township | Village
 KIND = DashboardSnapshot.Kind
@@ -264,7 +265,7 @@ def _report_keys(area: Area) -> SimpleLazyObject:
 
 class DeferredDashboard:
     """A current stored dashboard whose figures are decoded on first use. An area page whose rendered figures
-    are cached (templates/villages/area.html) uses only its kind, as-of date and computation time."""
+    are cached (dashboards/templates/dashboards/area.html) uses only its kind, as-of date and computation time."""
 
     def __init__(self, area: Area, row: dict, language: str):
         self.area, self.kind, self.computed_at = area, row["board"], row["computed_at"]
