@@ -134,8 +134,9 @@ class _Inputs:
 
 
 def _read_inputs(period: AssessmentPeriod) -> _Inputs:
-    """Unordered (order_by()): the models' orderings join the cadre and county and sort by name, which took
-    ~17 ms of a 26 ms read of a county's 6,000 monthly reports."""
+    """Unordered (order_by()): the models' orderings join the cadre and county and sort by name, most of the
+    time of reading a county's monthly reports, while the inputs are grouped by cadre and need no order
+    (bench/HISTORY.md, "seventh machine")."""
     inputs = _Inputs()
     scored = _scored_cadre_ids(period)
     for cadre_id, start, end in _resident_assignments(period).filter(cadre__in=scored).order_by().values_list(
@@ -207,8 +208,9 @@ def _changes(old: dict | None, card: Scorecard) -> dict:
 
 def _log_changes(period, changed: list[tuple[Scorecard, dict, bool]], actor) -> None:
     """One history entry per created or changed scorecard, all written by one copy_rows (COPY on PostgreSQL:
-    a first scoring of 500 cadres logs 500 entries, 118 ms through bulk_create, whose arrays of texts psycopg
-    escapes in Python); `changed` holds each card with its _changes and whether it is new."""
+    a first scoring logs an entry per card, and bulk_create's arrays of texts psycopg escapes in Python, element
+    by element: bench/HISTORY.md, "seventh machine"); `changed` holds each card with its _changes and whether
+    it is new."""
     content_type = ContentType.objects.get_for_model(Scorecard)
     copy_rows(LogEntry, [
         dict(content_type=content_type, object_pk=str(card.pk), object_id=card.pk, object_repr=str(card),

@@ -107,8 +107,9 @@ MEMBER_HEADERS = ["行政村代码", "户编号", "姓名", "身份证号码", "
 
 def workbook(path: Path, household_rows, member_rows) -> None:
     """Written with xlsxwriter, which, as Excel and WPS do, records each sheet's <dimension>: openpyxl's
-    write-only mode leaves it out, and openpyxl then reads every such sheet twice to find its size (a quarter of
-    the import's time in a profile), which files saved by a county office's spreadsheet do not cost."""
+    write-only mode leaves it out, and openpyxl then reads every such sheet twice to find its size (a large part
+    of the import's time in a profile, bench/HISTORY.md), which files saved by a county office's spreadsheet do
+    not cost."""
     book = xlsxwriter.Workbook(str(path))
     for title, headers, data in (("贫困户", HOUSEHOLD_HEADERS, household_rows),
                                  ("家庭成员", MEMBER_HEADERS, member_rows)):
@@ -138,7 +139,8 @@ def raw_bulk_create(villages, household_rows, member_rows):
 
 def clear():
     """Empty what an import writes, in SQL: QuerySet.delete() would send a post_delete signal per row (the
-    dashboards' bookkeeping, dashboards/snapshots.py), which took minutes here and is not what is measured."""
+    dashboards' bookkeeping, dashboards/snapshots.py), far slower than the import itself and not what is
+    measured."""
     with transaction.atomic(), connection.cursor() as cursor:
         for model in (LogEntry, Member, StatusChange, Household):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")

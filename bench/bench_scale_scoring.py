@@ -139,8 +139,8 @@ def xlsxwriter_export(periods) -> bytes:
 
 def without_jit():
     """The "all periods" export reads the 40 periods' `selectors.scorecards` in one UNION ALL; its planned cost
-    passes PostgreSQL's jit_above_cost, and JIT-compiling its ~2,900 functions took 33 s of the 34 s query
-    (EXPLAIN ANALYZE, N = 200,000), which has nothing to do with writing a workbook. One period's query stays
+    passes PostgreSQL's jit_above_cost, and JIT compilation took nearly all of the query's time (EXPLAIN ANALYZE
+    at N = 200,000, bench/HISTORY.md), which has nothing to do with writing a workbook. One period's query stays
     below the threshold, so the export view never compiles. Both exporters run with JIT off."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -149,7 +149,8 @@ def without_jit():
 
 class QueryCounter:
     """Counts the statements a connection runs; unlike CaptureQueriesContext it leaves the cursor as production
-    has it (the debug cursor renders every statement with its parameters: ~10 % of the scoring's time)."""
+    has it (the debug cursor renders every statement with its parameters, a cost production does not pay:
+    bench/HISTORY.md, "seventh machine")."""
 
     count = 0
 

@@ -80,9 +80,9 @@ def add_row_figures(households: list[Household]) -> None:
     a page sorted on a figure has them from its own query already.
 
     After paging, because in the page's own query PostgreSQL evaluates the four figure subqueries for every row
-    that the OFFSET skips as well (page 100 of a 5,000-household county: ~100 ms instead of ~5 ms). Written out,
-    because the ORM form of the four correlated subqueries cost five times as much to build as to run (2.3 ms
-    against 0.45 ms for 50 rows at N = 200,000); tests/api/test_households_api.py checks both forms agree."""
+    that the OFFSET skips as well, so a late page cost several times the first. Written out, because the ORM form of
+    the four correlated subqueries cost more to build than to run (both: bench/HISTORY.md, 2026-12-01's
+    concurrency section and "second machine"); tests/api/test_households_api.py checks both forms agree."""
     if not households or hasattr(households[0], "member_count"):
         return
     pk = Household._meta.pk.column
@@ -198,7 +198,8 @@ class HouseholdFilter(django_filters.FilterSet):
         if not value:
             return rows
         # Correlated (EXISTS per household), so that only the members of the rows are read: a `pk IN (members
-        # named like the value)` sub-select scanned every member of the province (~300 ms at N = 200,000).
+        # named like the value)` sub-select scanned every member of the province, whatever the county
+        # (bench/HISTORY.md, 2026-12-01's concurrency section).
         by_member = Exists(Member.objects.filter(household=OuterRef("pk"), name__icontains=value))
         return rows.filter(Q(head_name__icontains=value) | Q(number__icontains=value) | by_member)
 

@@ -97,8 +97,8 @@ def copy_rows(model, rows: Iterable[dict]) -> None:
     their keys; missing fields take their defaults), without model instances or the ORM's per-value compiling:
     COPY on PostgreSQL, executemany elsewhere. The database's constraints check every row as usual; no signals.
 
-    For the large tables of generate_demo and the history entries of an import (22,000 entries on PostgreSQL:
-    1.9 s as LogEntry instances through bulk_create, 0.65 s from dicts through COPY)."""
+    For the large tables of generate_demo and the history entries of an import, which bulk_create of model
+    instances wrote much more slowly (bench/HISTORY.md, "generate_demo" and "second machine")."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     defaults = [f.get_default() for f in fields]
     names = [f.name for f in fields]
@@ -147,7 +147,8 @@ def _copy_text(value) -> str:
     if isinstance(value, str):
         if NEEDS_ESCAPE.search(value):
             # four passes in C: str.translate with replacements longer than one character maps each character in
-            # Python, 15× slower on a history entry's JSON (its \uXXXX escapes all need escaping)
+            # Python, far slower on a history entry's JSON, whose \uXXXX escapes all need escaping
+            # (bench/HISTORY.md, "eighth machine")
             value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
         return value
     return str(value)

@@ -132,9 +132,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters bound by the server and a statement prepared when it runs a second time (psycopg 3 keeps the 100
-    # last a connection): the API household list spent ~1.5 ms of its ~8 ms planning its five queries each time
-    # (bench/RESULTS.md). Django's default is off, for poolers in transaction mode (PgBouncer before 1.21),
-    # which this deployment does not use: its connections are the gunicorn workers' own (DB_CONN_MAX_AGE).
+    # last a connection): otherwise the API household list planned its five queries anew on every request, a
+    # measurable part of its time (bench/HISTORY.md, "fifth machine"). Django's default is off, for poolers in
+    # transaction mode (PgBouncer before 1.21), which this deployment does not use: its connections are the
+    # gunicorn workers' own (DB_CONN_MAX_AGE).
     # merged into the options of the URL's query string (e.g. ?sslmode=require), not replacing them
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=1)
 

@@ -50,7 +50,7 @@ def headers(credentials: str, session: dict, token: str, connection: str = "clos
     """What nginx would pass on (README, Production), plus the credentials. The README's nginx proxies with its
     defaults, HTTP/1.0 and `Connection: close`: every request reaches gunicorn on a new connection, which
     whichever worker is free accepts. With "keep-alive" each of the load tool's connections stays with the
-    worker that accepted it, however busy (bench/RESULTS.md, "seventh machine")."""
+    worker that accepted it, however busy (bench/HISTORY.md, "seventh machine")."""
     head = {"X-Forwarded-Proto": "https", "X-Real-IP": "127.0.0.1", "Accept": "application/json, text/html",
             "Connection": connection}
     if credentials == "token":

@@ -15,11 +15,11 @@
 # DURATION (10 s per route and round), WARMUP (3 s per route and round, discarded), WORKERS (2 × nproc + 1),
 # WORKER_CLASS (gthread), THREADS (4 per worker), PORT (18458), CONNECTION (close: a new connection per request, as
 # the README's nginx opens one to gunicorn for each; keep-alive: wrk's 16 connections kept, each on one worker). gthread, because on 2 vCPUs 5 gthread workers ×
-# 4 threads served 1.3-2.8× the requests/s of 5 sync workers on every route in one comparison and 1.0-1.6× that
-# of 17 sync workers (one per connection) in five pairs; which of the two had the shorter p95 changed between runs
-# (bench/RESULTS.md, "third machine"). gunicorn also reads the served tree's gunicorn.conf.py (production's: its
-# post_worker_init freezes the loaded application for the garbage collector); the flags here override its worker
-# settings, so a REV from before the file is served with the same worker model.
+# 4 threads served more requests/s than 5 sync workers on every route in one comparison and at least as many as
+# 17 sync workers (one per connection) in five pairs; which of the two had the shorter p95 changed between runs
+# (bench/HISTORY.md: 2026-12-01's "sync or gthread", and "third machine"). gunicorn also reads the served tree's
+# gunicorn.conf.py (production's: its post_worker_init freezes the loaded application for the garbage collector);
+# the flags here override its worker settings, so a REV from before the file is served with the same worker model.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CHECKOUT=$PWD

@@ -2,7 +2,7 @@
 
 `collectstatic` is needed because, with DEBUG off, templates resolve `{% static %}` through the manifest. The load
 client requests no static files, so they are collected uncompressed (ManifestStaticFilesStorage: the same hashed
-names as production's CompressedManifestStaticFilesStorage, without its ~3 min of gzip/brotli) into
+names as production's CompressedManifestStaticFilesStorage, without its slow gzip/brotli pass) into
 $LOAD_STATIC_ROOT instead of the checkout's staticfiles/.
 """
 import os

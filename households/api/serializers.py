@@ -80,8 +80,9 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     def to_representation(self, h):
         """The fields above, written out: through DRF's field machinery (the fields built from the model for each
-        request, then looked up and converted one by one) a 50-row page cost 1.2 ms at N = 200,000, this 0.2 ms.
-        tests/api/test_households_api.py checks it equals DRF's own representation (the detail's, below)."""
+        request, then looked up and converted one by one) a 50-row page cost several times as much
+        (bench/HISTORY.md, "second machine"). tests/api/test_households_api.py checks it equals DRF's own
+        representation (the detail's, below)."""
         village = h.village
         income = h.latest_income
         return {

@@ -59,7 +59,8 @@ class FilterBackend(DjangoFilterBackend):
     search (which other backends read).
 
     Such a filterset returns the rows unchanged, but building it (a copy of every filter, its form, the area
-    choices it would validate against) cost 0.7 ms of the ~8 ms of an unfiltered household list (N = 200,000).
+    choices it would validate against) was a measurable part of an unfiltered household list's time
+    (bench/HISTORY.md, "second machine").
     Every filter here leaves the rows alone when it has no value (none is required or has a default)."""
 
     not_filters = frozenset({Pagination.page_query_param, Pagination.page_size_query_param, "format",
