@@ -4,7 +4,7 @@ Run by hand:  .venv/bin/python bench/bench_import.py [--households 5000] [--memb
 It builds a throw-away SQLite database (or uses the DATABASE_URL given: it must be empty, it is migrated and
 flushed), one county with 50 villages and a county staff account, writes the workbook the way a county office
 would fill the template (sheets 贫困户 and 家庭成员), then measures, as the staff pages run them:
-- preview: households.imports.run_import(commit=False): every row checked, the transaction rolled back;
+- preview: imports.services.run_import(commit=False): every row checked, the transaction rolled back;
 - confirm: run_import(commit=True): checked again and written in one transaction (with the history rows);
 - raw: the same rows, already parsed, written with Model.objects.bulk_create (no checks, no history): the floor.
 Each is timed without tracemalloc, then run again under tracemalloc for its peak Python memory. It prints rows/s
@@ -50,9 +50,9 @@ from django.contrib.auth.models import Group, User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from households.imports import check_file, run_import  # noqa: E402
 from households.models import Household, Member, PovertyCause, StatusChange  # noqa: E402
 from households.validators import SEX_FEMALE, SEX_MALE, make_resident_id  # noqa: E402
+from imports.services import check_file, run_import  # noqa: E402
 from povertyboard.access import COUNTY_STAFF  # noqa: E402
 from villages.models import County, Township, UserArea, Village  # noqa: E402
 

@@ -45,7 +45,7 @@ def required_days_for(cadre: Cadre, month: datetime.date) -> int:
     return min(required, calendar.monthrange(month.year, month.month)[1])
 
 
-def _check_month(cadre: Cadre, month: datetime.date, exclude_pk=None) -> datetime.date:
+def check_month(cadre: Cadre, month: datetime.date, exclude_pk=None) -> datetime.date:
     month = month.replace(day=1)
     if month > timezone.localdate().replace(day=1):
         raise ValidationError({"month": _("不能填报未来月份的考勤。")})
@@ -63,7 +63,7 @@ ATTENDANCE_FIELDS = ("days_present", "leave_days", "reported_outings", "unreport
 def create_attendance_report(*, user, month: datetime.date, days_present: int, leave_days: int = 0,
                              reported_outings: int = 0, unreported_absences: int = 0) -> AttendanceReport:
     cadre = _own_cadre(user)
-    month = _check_month(cadre, month)
+    month = check_month(cadre, month)
     report = AttendanceReport(
         cadre=cadre, month=month, required_days=required_days_for(cadre, month), days_present=days_present,
         leave_days=leave_days, reported_outings=reported_outings, unreported_absences=unreported_absences,
@@ -91,7 +91,7 @@ def update_attendance_report(*, user, report: AttendanceReport, **fields) -> Att
         raise ValueError(f"not editable here: {sorted(unknown)}")
     current = _writable_report(user, report)
     if "month" in fields:
-        fields["month"] = _check_month(current.cadre, fields["month"], exclude_pk=current.pk)
+        fields["month"] = check_month(current.cadre, fields["month"], exclude_pk=current.pk)
         if fields["month"] != current.month:
             current.required_days = required_days_for(current.cadre, fields["month"])
     for name, value in fields.items():

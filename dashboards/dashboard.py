@@ -517,10 +517,3 @@ def team(village: Village) -> list[Assignment]:
     order = {role: i for i, role in enumerate(Assignment.Role.values)}
     rows = list(Assignment.objects.filter(village=village).select_related("cadre__unit"))
     return sorted(rows, key=lambda a: (order.get(a.role, 99), a.end_date is not None, a.cadre.name))
-
-
-def open_crosscheck_flags(area: Area) -> QuerySet:
-    """精准识别: flags of the area's households found on another department's list and not yet reviewed."""
-    from households.models import CrossCheckFlag
-
-    return CrossCheckFlag.objects.filter(villages.area_q(area, "household__village"), status=CrossCheckFlag.Status.OPEN)

@@ -2,25 +2,14 @@
 
 Only administrators use the admin, so resident ID numbers are shown whole here; every other page,
 the API and the exports mask them. Changelists select related rows up front (fixed query count).
-Households, members, measures and pairings import and export through the same resources as the staff
-import pages (households.resources): the same columns, natural keys and row checks; the uploaded file is
-refused by the same file checks (households.imports.check_file) before any row is read.
+The import and export buttons of households, members, measures and pairings are added by the imports app
+(imports/admin.py), which owns the spreadsheet resources.
 """
 
-import tempfile
-from pathlib import Path
-
-from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ImportForm
 
-from povertyboard.exports import escape_dataset
-
-from .imports import MAX_UPLOAD_BYTES, FileRefused, check_file
 from .models import (
     Benefit,
     CrossCheckFlag,
@@ -33,7 +22,6 @@ from .models import (
     StatusChange,
     Visit,
 )
-from .resources import HouseholdResource, MeasureResource, MemberResource, PairingResource
 
 COUNTY_FILTER = "village__township__county"
 TOWNSHIP_FILTER = "village__township"
@@ -45,45 +33,6 @@ HOUSEHOLD_FLAGS = (
     ("has_dangerous_house", _("危房")),
     ("is_relocated", _("易地搬迁")),
 )
-
-
-class CheckedImportForm(ImportForm):
-    """The admin's import form refuses what the staff pages refuse: not a spreadsheet, corrupt, empty, too large."""
-
-    def clean_import_file(self):
-        uploaded = self.cleaned_data["import_file"]
-        try:
-            if uploaded.size > MAX_UPLOAD_BYTES:
-                raise FileRefused(_("文件超过上限 %(max)s MB。请分成几个文件导入。") % {
-                    "max": MAX_UPLOAD_BYTES // 1024 // 1024})
-            with tempfile.NamedTemporaryFile() as copy:
-                for chunk in uploaded.chunks():
-                    copy.write(chunk)
-                copy.flush()
-                check_file(Path(copy.name), uploaded.name)
-        except FileRefused as exc:
-            raise forms.ValidationError(exc.message) from None
-        uploaded.seek(0)
-        return uploaded
-
-
-class RegistryImportExportAdmin(ImportExportModelAdmin):
-    """Import and export (.xlsx, .csv) through the registry's resources, as the acting user."""
-
-    import_form_class = CheckedImportForm
-    import_formats = [XLSX, CSV]
-    export_formats = [XLSX, CSV]
-    skip_admin_log = True  # django-auditlog already records every imported change
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        return {"user": request.user}
-
-    def get_export_resource_kwargs(self, request, **kwargs):
-        return {"user": request.user}
-
-    def get_data_for_export(self, request, queryset, **kwargs):
-        """Text a spreadsheet would run as a formula ("=HYPERLINK(...)") is exported as text (issue 9)."""
-        return escape_dataset(super().get_data_for_export(request, queryset, **kwargs))
 
 
 class MemberInline(admin.TabularInline):
@@ -109,8 +58,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(RegistryImportExportAdmin):
-    resource_classes = [HouseholdResource]
+class HouseholdAdmin(admin.ModelAdmin):
     list_display = (
         "number", "head_name", "village", "group_no", "status", "primary_cause", "flags", "member_count",
         "identified_year", "exit_year", "is_demo",
@@ -168,8 +116,7 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(RegistryImportExportAdmin):
-    resource_classes = [MemberResource]
+class MemberAdmin(admin.ModelAdmin):
     list_display = (
         "name", "id_number", "household", "household__village", "relation", "sex", "birth_date",
         "education", "health", "labour", "is_student",
@@ -190,8 +137,7 @@ class MemberAdmin(RegistryImportExportAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(RegistryImportExportAdmin):
-    resource_classes = [MeasureResource]
+class MeasureAdmin(admin.ModelAdmin):
     list_display = (
         "title", "category", "status", "village", "household", "responsible", "planned_date",
         "implemented_date", "amount",
@@ -235,8 +181,7 @@ class HelperStaffAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pairing)
-class PairingAdmin(RegistryImportExportAdmin):
-    resource_classes = [PairingResource]
+class PairingAdmin(admin.ModelAdmin):
     list_display = ("household", "household__village", "helper", "start_date", "end_date")
     list_filter = (HOUSEHOLD_COUNTY_FILTER, "helper__unit__kind", ("end_date", admin.EmptyFieldListFilter))
     search_fields = ("household__number", "household__head_name", "helper__name", "helper__unit__name")

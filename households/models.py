@@ -482,7 +482,7 @@ def mask_id_list(value: str) -> str:
 class CrossCheckFlag(models.Model):
     """精准识别: a household whose member is on another department's list (vehicle owners, public servants…).
 
-    Loading a department's list of resident IDs (households.imports.run_crosscheck) flags every household of
+    Loading a department's list of resident IDs (imports.services.run_crosscheck) flags every household of
     the user's area with a matching member; county staff review each flag and record their decision.
     """
 

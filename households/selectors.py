@@ -4,7 +4,7 @@ from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Qu
 
 from villages.selectors import Area, area_q
 
-from .models import EIGHT_BATCHES, Benefit, Household, HouseholdYear, Measure, Member, Pairing, Visit
+from .models import EIGHT_BATCHES, Benefit, CrossCheckFlag, Household, HouseholdYear, Measure, Member, Pairing, Visit
 
 # Statuses of a household still counted as poor (建档立卡 and not exited).
 POOR_STATUSES = (Household.Status.IDENTIFIED, Household.Status.ASSISTED, Household.Status.RETURNED,
@@ -93,3 +93,8 @@ def paired_households(area: Area) -> QuerySet[Household]:
 
 def visits_in(area: Area) -> QuerySet[Visit]:
     return Visit.objects.filter(area_q(area))
+
+
+def open_crosscheck_flags(area: Area) -> QuerySet:
+    """精准识别: flags of the area's households found on another department's list and not yet reviewed."""
+    return CrossCheckFlag.objects.filter(area_q(area, "household__village"), status=CrossCheckFlag.Status.OPEN)

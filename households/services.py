@@ -41,7 +41,7 @@ def amount_ceiling_message() -> str:
 CENT = Decimal("0.01")
 
 
-def _money(amount):
+def money(amount):
     """Amounts are stored (and logged in the history) with two decimals: 3500 → 3500.00."""
     return None if amount is None else Decimal(amount).quantize(CENT)
 
@@ -79,7 +79,7 @@ def create_measure(*, user, village, household=None, category: str, title: str, 
     access_of(user).check_write_village(village.pk)
     _check_household_in_village(household, village.pk)
     validate_amount(amount)
-    amount = _money(amount)
+    amount = money(amount)
     measure = Measure(
         village=village, household=household, category=category, title=title, planned_date=planned_date,
         amount=amount, responsible=responsible or _responsible_cadre(user), status=Measure.Status.PLANNED,
@@ -127,7 +127,7 @@ def update_measure(*, user, measure: Measure, version: int, **fields) -> Measure
     _check_household_in_village(fields.get("household", current.household), current.village_id)
     validate_amount(fields.get("amount"))
     if "amount" in fields:
-        fields["amount"] = _money(fields["amount"])
+        fields["amount"] = money(fields["amount"])
     for name, value in fields.items():
         setattr(current, name, value)
     current.full_clean(exclude=["version"])
@@ -156,7 +156,7 @@ def implement_measure(*, user, measure: Measure, version: int, implemented_date:
         raise ValidationError(errors)
     current.status = Measure.Status.IMPLEMENTED
     current.implemented_date = implemented_date
-    current.amount = _money(amount)
+    current.amount = money(amount)
     current.evidence = evidence.strip()
     current.full_clean(exclude=["version"])
     _claim(current, version)

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "cadres",
     "assessments",
     "dashboards",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -281,7 +282,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # a query string or form (the largest form has a few dozen; the admin's changelist posts ≤ 100 selected rows);
 # one upload per form in practice, 10 allowed. Files are not counted in DATA_UPLOAD_MAX_MEMORY_SIZE: an upload
 # above FILE_UPLOAD_MAX_MEMORY_SIZE is streamed to a temporary file, and the import pages refuse files over
-# households.imports.MAX_UPLOAD_BYTES (10 MB) themselves; nginx's client_max_body_size (README) is 12 MB, the
+# imports.services.MAX_UPLOAD_BYTES (10 MB) themselves; nginx's client_max_body_size (README) is 12 MB, the
 # 10 MB file plus the multipart envelope.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500

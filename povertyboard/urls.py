@@ -18,6 +18,6 @@ urlpatterns = [
     path("households/", include("households.urls")),  # app_name "households": household list and pages
     path("work/", include("cadres.urls")),  # app_name "work": the cadres' forms and "my work"
     path("assessments/", include("assessments.urls")),  # app_name "assess": the 331 assessment
-    path("imports/", include("households.import_urls")),  # app_name "imports": spreadsheet imports, 精准识别
+    path("imports/", include("imports.urls")),  # app_name "imports": spreadsheet imports, 精准识别
     path("api/", include("povertyboard.api.urls")),  # app_name "api": /api/v1/, the schema and Swagger UI
 ]

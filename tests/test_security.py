@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from households.imports import MAX_UPLOAD_BYTES
+from imports.services import MAX_UPLOAD_BYTES
 from povertyboard.middleware import MAX_QUERY_VALUE_LENGTH
 from povertyboard.settings import tile_source
 

@@ -3,8 +3,8 @@ county dashboard and the navigation. Each makes one query at most."""
 
 from django import template
 
-from dashboards.dashboard import open_crosscheck_flags
 from households.models import CrossCheckFlag
+from households.selectors import open_crosscheck_flags
 from households.validators import mask_resident_id
 from povertyboard.access import access_of
 

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from households.imports import FileRefused
+from imports.services import FileRefused
 from tests.factories import make_household, make_member
 
 from .conftest import (
@@ -145,7 +145,7 @@ def test_sex_that_contradicts_the_id(world, run):
 
 
 def test_template_example_row(world, run):
-    from households.resources import HouseholdResource
+    from imports.resources import HouseholdResource
 
     content = households_file(world, households=[dict(HouseholdResource.example)])
     assert_refused_row(world, run, content, [("贫困户", 4, "", "", "这是模板中的示例行")])
@@ -244,7 +244,7 @@ def test_a_zip_that_is_no_workbook(world, run):
 
 def test_a_zip_bomb_is_refused_before_it_is_inflated(world, run):
     """A small .xlsx whose sheet inflates past MAX_UNZIPPED_BYTES (a zip bomb) is refused from its directory."""
-    from households.imports import MAX_UNZIPPED_BYTES
+    from imports.services import MAX_UNZIPPED_BYTES
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -295,19 +295,19 @@ def test_empty_workbook(world, run):
 
 
 def test_file_larger_than_the_limit(world, run, monkeypatch):
-    monkeypatch.setattr("households.imports.MAX_UPLOAD_BYTES", 4096)
+    monkeypatch.setattr("imports.services.MAX_UPLOAD_BYTES", 4096)
     content = households_file(world, households=[household_row(world.village, f"{n:03d}") for n in range(3, 60)])
     assert len(content) > 4096
     refused(world, run, content, "registry.xlsx", "超过上限 0 MB")
 
 
 def test_too_many_rows(world, run, monkeypatch):
-    monkeypatch.setattr("households.imports.MAX_ROWS", 3)
+    monkeypatch.setattr("imports.services.MAX_ROWS", 3)
     refused(world, run, households_file(world), "registry.xlsx", "超过 3 行数据")
 
 
 def test_limits_are_documented():
-    from households import imports
+    from imports import services as imports
 
     assert imports.MAX_UPLOAD_BYTES == 10 * 1024 * 1024 and imports.MAX_ROWS == 30_000
     assert "10 MB" in imports.__doc__ and "30,000" in imports.__doc__

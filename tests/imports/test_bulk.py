@@ -9,10 +9,10 @@ from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from households import resources
 from households.models import Household, Member
-from households.resources import HouseholdResource
 from households.validators import mask_resident_id
+from imports import resources
+from imports.resources import HouseholdResource
 from tests.factories import make_household
 
 from .conftest import fingerprint, household_row, member_row, problems_of, rid, xlsx

@@ -13,10 +13,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from cadres.models import AttendanceReport
-from households.imports import MAX_ROWS, template_workbook
 from households.models import HelperStaff, Household, Measure, Member, Pairing, StatusChange
-from households.resources import KINDS, HouseholdResource, MemberResource
 from households.validators import SEX_FEMALE
+from imports.resources import KINDS, HouseholdResource, MemberResource
+from imports.services import MAX_ROWS, template_workbook
 from tests.factories import (
     make_attendance_report,
     make_helper_staff,

@@ -26,7 +26,7 @@ CHILD = textwrap.dedent("""
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
     from django.db import connection
-    from households.imports import run_import
+    from imports.services import run_import
     from households.models import Household
     from povertyboard.access import COUNTY_STAFF
     from tests.imports.conftest import household_row, xlsx

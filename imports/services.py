@@ -1,6 +1,6 @@
 """Imports of the registry from spreadsheets, and the cross-department check (精准识别).
 
-The flow of the staff pages (households.import_views):
+The flow of the staff pages (imports.views):
 1. `store_upload` keeps the uploaded file server-side (MEDIA_ROOT/tmp/imports/<user id>/<random token>), after
    `check_file` has refused anything that is not a spreadsheet, is corrupt, empty or larger than MAX_UPLOAD_BYTES —
    before any row is read.
@@ -40,11 +40,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from households.models import CrossCheckFlag, Member
+from households.validators import mask_resident_id
+from imports.resources import KINDS, Cell, CellError, Choice, RegistryResource, ResidentId, YesNo, cell_text, chunks
 from povertyboard.access import access_of
-
-from .models import CrossCheckFlag, Member
-from .resources import KINDS, Cell, CellError, Choice, RegistryResource, ResidentId, YesNo, cell_text, chunks
-from .validators import mask_resident_id
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 30_000

@@ -1,6 +1,6 @@
 """django-import-export resources of the registry's spreadsheets: households, members, measures, attendance, pairings.
 
-The same resources serve the admin's import/export and the staff import pages (households.imports). A file's
+The same resources serve the admin's import/export and the staff import pages (imports.services). A file's
 columns have fixed Chinese headers (the file format, the same whatever the page's language); coded columns
 take the Chinese label of a choice (as listed on the template's "可选值" sheet) or its code.
 
@@ -40,13 +40,9 @@ from import_export.fields import Field
 from import_export.results import RowResult
 
 from cadres.models import AttendanceReport, Cadre, Unit
-from cadres.services import _check_month, required_days_for
+from cadres.services import check_month, required_days_for
 from dashboards.snapshots import counties_changed, villages_changed
-from povertyboard.access import access_of
-from povertyboard.db import copy_rows
-from villages.models import Township, Village
-
-from .models import (
+from households.models import (
     Aspiration,
     HelperStaff,
     Household,
@@ -57,8 +53,11 @@ from .models import (
     PovertyCause,
     StatusChange,
 )
-from .services import _money, validate_amount, validate_not_future
-from .validators import mask_resident_id, parse_resident_id
+from households.services import money, validate_amount, validate_not_future
+from households.validators import mask_resident_id, parse_resident_id
+from povertyboard.access import access_of
+from povertyboard.db import copy_rows
+from villages.models import Township, Village
 
 REQUIRED = _("此项必填。")
 YES, NO = "是", "否"
@@ -183,7 +182,7 @@ class Amount(Cell):
             raise CellError(" ".join(exc.messages)) from None
         if amount != amount.quantize(Decimal("0.01")):
             raise CellError(_("金额最多保留两位小数。"))
-        return _money(amount)
+        return money(amount)
 
     def render(self, value, obj=None, **kwargs):
         return value
@@ -494,7 +493,7 @@ class RegistryResource(resources.ModelResource):
                     collect_failed_rows=False, rollback_on_validation_errors=True, **kwargs):
         """A file with any invalid row writes nothing (the admin's confirm step re-checks every row too).
 
-        households.imports passes rollback_on_validation_errors=False: it runs all sheets in one transaction
+        imports.services passes rollback_on_validation_errors=False: it runs all sheets in one transaction
         of its own and rolls that back, so that the member sheet is checked against the household sheet.
         """
         if kwargs.get("user") is not None:
@@ -1201,7 +1200,7 @@ class AttendanceResource(RegistryResource):
                 "month": f"{instance.month:%Y-%m}"})
         if instance.cadre_id and instance.month:
             try:
-                _check_month(instance.cadre, instance.month, exclude_pk=instance.pk)
+                check_month(instance.cadre, instance.month, exclude_pk=instance.pk)
             except ValidationError as exc:
                 for message in exc.messages:
                     add_error(errors, "月份", message)

@@ -1,7 +1,7 @@
 """The staff import pages (namespace "imports"): templates, upload → preview → confirm, the cross-department check.
 
 County staff (and administrators) only: cadres and supervisors get 403; a flag outside the user's area is 404.
-The uploaded file stays on the server between preview and confirmation (households.imports.store_upload); the
+The uploaded file stays on the server between preview and confirmation (imports.services.store_upload); the
 confirmation form carries only its token, and the file is checked again in full before anything is written.
 """
 
@@ -20,12 +20,11 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from povertyboard.access import access_of, get_readable_or_404
-from povertyboard.history import history_of
-from villages.models import Village
-
-from .forms import DATE_WIDGET, BootstrapMixin
-from .imports import (
+from households.forms import DATE_WIDGET, BootstrapMixin
+from households.models import CrossCheckFlag
+from households.validators import mask_resident_id
+from imports.resources import KIND_LABELS, KINDS
+from imports.services import (
     GENERAL_NOTES,
     FileRefused,
     decide_flag,
@@ -37,9 +36,9 @@ from .imports import (
     stored_upload,
     template_workbook,
 )
-from .models import CrossCheckFlag
-from .resources import KIND_LABELS, KINDS
-from .validators import mask_resident_id
+from povertyboard.access import access_of, get_readable_or_404
+from povertyboard.history import history_of
+from villages.models import Village
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FLAG_COUNTY = "household__village__township__county"
