@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from households.forms import BootstrapMixin
+from povertyboard.forms import BootstrapMixin
 
 from .models import AssessmentPeriod, BonusItem, DutyRating, SatisfactionSurvey, Veto
 from .services import cadres_of

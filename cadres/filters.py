@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from povertyboard.access import active_assignment_q
 from povertyboard.filters import IdFilter, YesNoFilter, county_filter, in_area, village_filter, year_filter
+from povertyboard.forms import MonthField
 
-from .forms import MonthField
 from .models import (
     AnnualCommitment,
     Assignment,

@@ -20,7 +20,6 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from households.forms import DATE_WIDGET, BootstrapMixin
 from households.models import CrossCheckFlag
 from households.validators import mask_resident_id
 from imports.resources import KIND_LABELS, KINDS
@@ -37,6 +36,7 @@ from imports.services import (
     template_workbook,
 )
 from povertyboard.access import access_of, get_readable_or_404
+from povertyboard.forms import DATE_WIDGET, BootstrapMixin
 from povertyboard.history import history_of
 from villages.models import Village
 

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "assessments",
     "dashboards",
     "imports",
+    "work",
 ]
 
 MIDDLEWARE = [

@@ -16,7 +16,7 @@ urlpatterns = [
     path("reports/", include("dashboards.report_urls")),  # app_name "reports": report figures and their rows
     path("areas/", include("dashboards.urls")),  # app_name "areas": dashboards, village charts, map
     path("households/", include("households.urls")),  # app_name "households": household list and pages
-    path("work/", include("cadres.urls")),  # app_name "work": the cadres' forms and "my work"
+    path("work/", include("work.urls")),  # app_name "work": the cadres' forms and "my work"
     path("assessments/", include("assessments.urls")),  # app_name "assess": the 331 assessment
     path("imports/", include("imports.urls")),  # app_name "imports": spreadsheet imports, 精准识别
     path("api/", include("povertyboard.api.urls")),  # app_name "api": /api/v1/, the schema and Swagger UI

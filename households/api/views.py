@@ -1,7 +1,7 @@
 """Viewsets of the households API: the registry read-only, measures and visits written through the services.
 
 Reads are narrowed to the user's counties (povertyboard.api.base.ScopedMixin: another county's row is a 404).
-Writes go through households.services exactly as the site's forms do (cadres/views.py): a cadre for the
+Writes go through households.services exactly as the site's forms do (work/views.py): a cadre for the
 villages of their current assignments, an administrator anywhere; the services check the area again, raise
 field errors (400) and StaleMeasure, answered here with a 409 carrying the measure as it is now.
 """

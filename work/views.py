@@ -20,21 +20,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cadres import selectors, services
+from cadres.models import AnnualCommitment, AttendanceReport, QuarterlyReport
 from households import services as household_services
-from households.forms import (
-    MeasureCancelForm,
-    MeasureCreateForm,
-    MeasureEditForm,
-    MeasureImplementForm,
-    VisitForm,
-)
 from households.models import Household, Measure
 from povertyboard.access import access_of, get_readable_or_404
 from povertyboard.history import history_of
 
-from . import selectors, services
-from .forms import AttendanceReportForm, CommitmentForm, QuarterlyReportForm
-from .models import AnnualCommitment, AttendanceReport, QuarterlyReport
+from .forms import (
+    AttendanceReportForm,
+    CommitmentForm,
+    MeasureCancelForm,
+    MeasureCreateForm,
+    MeasureEditForm,
+    MeasureImplementForm,
+    QuarterlyReportForm,
+    VisitForm,
+)
 
 MEASURES = Measure.objects.select_related("village__township__county", "household", "responsible")
 MEASURE_COUNTY = "village__township__county"
@@ -69,7 +71,7 @@ def home(request):
             open_measures=selectors.open_measures(access),
             missing=selectors.missing_reports(access.cadre_id),
         )
-    return render(request, "cadres/home.html", context)
+    return render(request, "work/home.html", context)
 
 
 # ------------------------------------------------------------------------------------------ measures
@@ -107,7 +109,7 @@ def measure_create(request):
         else:
             messages.success(request, _("已添加帮扶措施“%(title)s”。") % {"title": measure.title})
             return redirect("work:measure_edit", measure_id=measure.pk)
-    return render(request, "cadres/measure_form.html", {"form": form, "village": form.village})
+    return render(request, "work/measure_form.html", {"form": form, "village": form.village})
 
 
 def _measure_page(request, measure, form, template, **extra):
@@ -140,7 +142,7 @@ def _measure_write(request, form, write):
 def measure_edit(request, measure_id):
     measure = get_readable_or_404(request.user, MEASURES, MEASURE_COUNTY, pk=measure_id)
     if request.method != "POST":
-        return _measure_page(request, measure, MeasureEditForm(instance=measure), "cadres/measure_edit.html")
+        return _measure_page(request, measure, MeasureEditForm(instance=measure), "work/measure_edit.html")
     access_of(request.user).check_write_village(measure.village_id)
     form = MeasureEditForm(request.POST, instance=measure)
 
@@ -157,10 +159,10 @@ def measure_edit(request, measure_id):
         return redirect("work:measure_edit", measure_id=measure.pk)
     if outcome and outcome[0] == "stale":
         current = outcome[1]
-        return _measure_page(request, current, MeasureEditForm(instance=current), "cadres/measure_edit.html",
+        return _measure_page(request, current, MeasureEditForm(instance=current), "work/measure_edit.html",
                              stale=True)
     measure.refresh_from_db()
-    return _measure_page(request, measure, form, "cadres/measure_edit.html")
+    return _measure_page(request, measure, form, "work/measure_edit.html")
 
 
 def _measure_action(request, measure_id, form_class, write, template, done_message):
@@ -186,7 +188,7 @@ def measure_implement(request, measure_id):
             implemented_date=data["implemented_date"], amount=data["amount"], evidence=data["evidence"],
         )
 
-    return _measure_action(request, measure_id, MeasureImplementForm, write, "cadres/measure_implement.html",
+    return _measure_action(request, measure_id, MeasureImplementForm, write, "work/measure_implement.html",
                            _("已标记为已实施。"))
 
 
@@ -196,7 +198,7 @@ def measure_cancel(request, measure_id):
         household_services.cancel_measure(user=request.user, measure=measure, version=data["version"],
                                           reason=data["cancel_reason"])
 
-    return _measure_action(request, measure_id, MeasureCancelForm, write, "cadres/measure_cancel.html",
+    return _measure_action(request, measure_id, MeasureCancelForm, write, "work/measure_cancel.html",
                            _("已取消该措施。"))
 
 
@@ -224,7 +226,7 @@ def visit_create(request):
         else:
             messages.success(request, _("已登记对 %(household)s 的走访。") % {"household": visit.household})
             return redirect("work:home")
-    return render(request, "cadres/visit_form.html", {"form": form})
+    return render(request, "work/visit_form.html", {"form": form})
 
 
 # ------------------------------------------------------------------------------------------ attendance
@@ -235,7 +237,7 @@ def attendance_list(request):
     access = access_of(request.user)
     reports = selectors.attendance_reports_for(access)
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
-    return render(request, "cadres/attendance_list.html", {
+    return render(request, "work/attendance_list.html", {
         "page": page, "access": access, "own": access.is_cadre and not access.is_supervisor,
     })
 
@@ -255,7 +257,7 @@ def attendance_create(request):
         else:
             messages.success(request, _("已提交 %(month)s 考勤月报。") % {"month": f"{report.month:%Y-%m}"})
             return redirect("work:attendance_edit", report_id=report.pk)
-    return render(request, "cadres/attendance_form.html", {"form": form, "report": None, "can_write": True})
+    return render(request, "work/attendance_form.html", {"form": form, "report": None, "can_write": True})
 
 
 def _readable_report(request, report_id):
@@ -286,7 +288,7 @@ def attendance_edit(request, report_id):
         report.refresh_from_db()
     else:
         form = AttendanceReportForm(instance=report)
-    return render(request, "cadres/attendance_form.html", {
+    return render(request, "work/attendance_form.html", {
         "form": form, "report": report, "can_write": can_write, "history": history_of(report),
         "can_lock": access.is_supervisor and not report.locked,
     })
@@ -335,7 +337,7 @@ def commitment_edit(request, year):
         else:
             messages.success(request, _("已保存 %(year)s 年度承诺。") % {"year": year})
             return redirect("work:commitment_edit", year=year)
-    return render(request, "cadres/report_form.html", {
+    return render(request, "work/report_form.html", {
         "form": form, "object": commitment, "title": _("%(year)s 年度承诺") % {"year": year},
         "history": history_of(commitment) if commitment else [],
     })
@@ -359,7 +361,7 @@ def quarterly_edit(request, year, quarter):
             messages.success(request, _("已保存 %(year)s 年第 %(quarter)s 季度报告。")
                              % {"year": year, "quarter": quarter})
             return redirect("work:quarterly_edit", year=year, quarter=quarter)
-    return render(request, "cadres/report_form.html", {
+    return render(request, "work/report_form.html", {
         "form": form, "object": report,
         "title": _("%(year)s 年第 %(quarter)s 季度报告") % {"year": year, "quarter": quarter},
         "history": history_of(report) if report else [],

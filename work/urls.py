@@ -1,4 +1,4 @@
-"""The cadres' work pages (see the URL contract in cadres/views.py's docstring)."""
+"""The cadres' work pages (see the URL contract in work/views.py's docstring)."""
 
 from django.urls import path
 

@@ -1,46 +1,24 @@
-"""Forms for the cadres' registry work: measures and visits.
+"""Forms of the cadres' work pages: measures and visits, monthly attendance, annual commitment, quarterly report.
 
 Pick lists offer only what the user may choose: the villages they may write for (from the permission
 layer) and that village's households. A village the user may not write for, sent by a forged POST,
 is refused with 403 (PermissionDenied), not quietly dropped. The rules themselves live in
-households.services; the forms repeat the simple ones so that errors show next to their field.
+households.services and cadres.services; the forms repeat the simple ones so that errors show next to their field.
 """
+
+import calendar
 
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cadres.models import AnnualCommitment, AttendanceReport, QuarterlyReport
+from households.models import Household, Measure, Visit
+from households.services import MAX_MEASURE_AMOUNT, amount_ceiling_message
 from povertyboard.access import access_of
+from povertyboard.forms import DATE_WIDGET, BootstrapMixin, MonthField
 from villages.models import Village
-
-from .models import Household, Measure, Visit
-from .services import MAX_MEASURE_AMOUNT, amount_ceiling_message
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class BootstrapMixin:
-    """Bootstrap classes and phone-friendly input hints on every widget (see templates/cadres/_field.html)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            self.style(field)
-
-    def restyle(self):
-        for field in self.fields.values():
-            self.style(field)
-
-    @staticmethod
-    def style(field):
-        widget = field.widget
-        if isinstance(widget, forms.HiddenInput):
-            return
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs["class"] = css
-        if isinstance(field, forms.DecimalField):
-            widget.attrs.setdefault("inputmode", "decimal")
 
 
 class WritableVillageField(forms.ModelChoiceField):
@@ -213,3 +191,63 @@ class VisitForm(BootstrapMixin, forms.ModelForm):
 
     def _post_clean(self):
         pass  # the service builds and validates the Visit (visitor, village)
+
+
+class AttendanceReportForm(BootstrapMixin, forms.ModelForm):
+    month = MonthField(label=_("月份"))
+
+    class Meta:
+        model = AttendanceReport
+        fields = ["month", "days_present", "leave_days", "reported_outings", "unreported_absences"]
+        labels = {"days_present": _("驻村天数")}
+        help_texts = {
+            "days_present": _("驻村、请假、报备外出和未报备离岗天数之和不能超过当月天数。"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("days_present", "leave_days", "reported_outings", "unreported_absences"):
+            self.fields[name].widget.attrs.update(min=0, max=31, inputmode="numeric")
+        if not self.is_bound and not self.instance.pk:
+            self.initial.setdefault("month", timezone.localdate().replace(day=1))
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if month > timezone.localdate().replace(day=1):
+            raise forms.ValidationError(_("不能填报未来月份的考勤。"))
+        return month
+
+    def clean(self):
+        data = super().clean()
+        month = data.get("month")
+        if month:
+            days = calendar.monthrange(month.year, month.month)[1]
+            used = sum(data.get(n) or 0 for n in ("days_present", "leave_days", "reported_outings",
+                                                   "unreported_absences"))
+            if used > days:
+                self.add_error("days_present", _("驻村、请假、外出与离岗天数合计 %(used)s 天，超过本月 %(days)s 天。")
+                               % {"used": used, "days": days})
+        return data
+
+    def _post_clean(self):
+        pass  # the service checks the stored row (owner, lock, duplicate month, model rules)
+
+
+class CommitmentForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = AnnualCommitment
+        fields = ["content"]
+        widgets = {"content": forms.Textarea(attrs={"rows": 8})}
+
+    def _post_clean(self):
+        pass
+
+
+class QuarterlyReportForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = QuarterlyReport
+        fields = ["content"]
+        widgets = {"content": forms.Textarea(attrs={"rows": 8})}
+
+    def _post_clean(self):
+        pass
