@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from cadres.models import Cadre, Unit
-from povertyboard.filters import IdFilter, SortFilter, YesNoFilter, county_filter, in_area, year_filter
+from povertyboard.filters import IdFilter, SortFilter, YesNoFilter, in_area, year_filter
+from villages.filters import county_filter
 from villages.models import Village
 
 from .models import AssessmentPeriod, Grade, Scorecard

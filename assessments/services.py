@@ -358,3 +358,11 @@ def export_scorecards(period: AssessmentPeriod, rows) -> bytes:
     resource = ScorecardResource(period)
     values = rows.values_list(*resource_lookups(resource)).iterator(chunk_size=EXPORT_CHUNK)
     return write_xlsx(resource, values, title=f"{period.county.name}{period.name}")
+
+
+def period_required_days(cadre: Cadre, month: datetime.date) -> int | None:
+    """The required days per month of the cadre's county's assessment period covering the month (the latest one
+    starting), or None when no period covers it; registered as a cadres.services.REQUIRED_DAYS_RULES rule."""
+    period = (AssessmentPeriod.objects.filter(county_id=cadre.county_id, start_date__lte=month, end_date__gte=month)
+              .order_by("-start_date").only("required_days_per_month").first())
+    return period.required_days_per_month if period else None

@@ -51,9 +51,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from households.models import Household, Member, PovertyCause, StatusChange  # noqa: E402
-from households.validators import SEX_FEMALE, SEX_MALE, make_resident_id  # noqa: E402
 from imports.services import check_file, run_import  # noqa: E402
 from povertyboard.access import COUNTY_STAFF  # noqa: E402
+from povertyboard.resident_ids import SEX_FEMALE, SEX_MALE, make_resident_id  # noqa: E402
 from villages.models import County, Township, UserArea, Village  # noqa: E402
 
 VILLAGES = 50

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from povertyboard.access import active_assignment_q
-from povertyboard.filters import IdFilter, YesNoFilter, county_filter, in_area, village_filter, year_filter
+from povertyboard.filters import IdFilter, YesNoFilter, in_area, year_filter
 from povertyboard.forms import MonthField
+from villages.filters import county_filter, village_filter
 
 from .models import (
     AnnualCommitment,

@@ -3,11 +3,9 @@ pages ("my work", attendance lists; each takes the user's Access)."""
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from households.models import HelperStaff, Household, Measure, Pairing
-from households.selectors import pairings_in
 from povertyboard.access import Access, active_assignment_q
 from villages.models import Village
 from villages.selectors import Area, area_q, county_of
@@ -21,7 +19,6 @@ from .models import (
     QuarterlyReport,
     Training,
     TrainingAttendance,
-    Unit,
 )
 
 TEAM_ROLES = (Assignment.Role.TEAM_LEADER, Assignment.Role.TEAM_MEMBER)
@@ -46,16 +43,6 @@ def poor_villages_without(area: Area, roles) -> QuerySet[Village]:
     return Village.objects.filter(area_q(area, ""), is_poor=True).exclude(
         pk__in=assignments_in(area, roles).values("village")
     )
-
-
-def units_with_paired_staff(area: Area, kinds) -> QuerySet[Unit]:
-    return Unit.objects.filter(
-        kind__in=kinds, pk__in=helper_staff_paired(area).values("unit")
-    )
-
-
-def helper_staff_paired(area: Area) -> QuerySet[HelperStaff]:
-    return HelperStaff.objects.filter(pk__in=pairings_in(area).values("helper"))
 
 
 def trainings(area: Area) -> QuerySet[Training]:
@@ -83,24 +70,6 @@ def my_assignments(access: Access) -> QuerySet[Assignment]:
                                      distinct=True),
         )
         .order_by("village__code", "role")
-    )
-
-
-def my_households(access: Access) -> QuerySet[Household]:
-    """Households of the user's villages, each marked `paired` if it has a helper (结对帮扶)."""
-    return (
-        Household.objects.filter(village__in=access.writable_villages().values("pk"))
-        .select_related("village")
-        .annotate(paired=Exists(Pairing.objects.filter(household=OuterRef("pk"))))
-        .order_by("village__code", "number")
-    )
-
-
-def open_measures(access: Access) -> QuerySet[Measure]:
-    return (
-        Measure.objects.filter(village__in=access.writable_villages().values("pk"), status=Measure.Status.PLANNED)
-        .select_related("village", "household")
-        .order_by("planned_date", "pk")
     )
 
 

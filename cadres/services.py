@@ -10,6 +10,7 @@ Writes run in transactions and go through Model.save() so django-auditlog record
 
 import calendar
 import datetime
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -35,13 +36,17 @@ def _own_cadre(user) -> Cadre:
     return Cadre.objects.get(pk=access.cadre_id)
 
 
-def required_days_for(cadre: Cadre, month: datetime.date) -> int:
-    """Required days in the village for the month: the assessment period's setting, else the default."""
-    from assessments.models import AssessmentPeriod
+# Rules for a month's required days in the village, registered by the apps above that own them (the 331 assessment
+# registers its period's setting, assessments/apps.py): cadres know nothing of assessments. The first rule that
+# answers wins; without one, the default.
+REQUIRED_DAYS_RULES: list[Callable[[Cadre, datetime.date], int | None]] = []
 
-    period = (AssessmentPeriod.objects.filter(county_id=cadre.county_id, start_date__lte=month,
-                                              end_date__gte=month).order_by("-start_date").first())
-    required = period.required_days_per_month if period else DEFAULT_REQUIRED_DAYS
+
+def required_days_for(cadre: Cadre, month: datetime.date) -> int:
+    """Required days in the village for the month: the first registered rule's answer, else the default, at most
+    the days of the month."""
+    answers = (rule(cadre, month) for rule in REQUIRED_DAYS_RULES)
+    required = next((days for days in answers if days is not None), DEFAULT_REQUIRED_DAYS)
     return min(required, calendar.monthrange(month.year, month.month)[1])
 
 

@@ -216,7 +216,9 @@ FILTERS: dict[str, set[str]] = {
     "projects": {"status"},
 }
 
-UNDISPUTED_POOR = (HS.IDENTIFIED, HS.ASSISTED, HS.RETURNED)
+# The shown name of a figure parameter (figures.Figure.parameters) on a rows page.
+PARAMETER_LABELS = {"year": _("年末")}
+
 
 
 def area_kind(area: Area) -> str:
@@ -236,12 +238,20 @@ def _lookup_field(model, path: str):
 
 
 def filtered_rows(key: str, area: Area, params) -> tuple[QuerySet, dict]:
-    """The figure's rows narrowed by the allowed filters found in params (a QueryDict or dict).
+    """The figure's rows narrowed by the allowed filters found in params (a QueryDict or dict), and the filters and
+    figure parameters applied (a parameter, such as the year of a year-end incidence, goes to the measure).
 
     Comma-separated values mean "any of". Raises ValidationError for a value the field cannot hold.
     """
     rows = figures.rows(key, area)
     applied = {}
+    for name in sorted(figures.ALL_FIGURES[key].parameters):
+        raw = params.get(name)
+        if raw in (None, ""):
+            continue
+        if not (str(raw).isascii() and str(raw).isdigit()) or not 1900 <= int(raw) <= 2100:
+            raise ValidationError(f"{name}: {raw}")
+        applied[name] = str(int(raw))
     for name in sorted(FILTERS.get(key, ())):
         raw = params.get(name)
         if raw in (None, ""):
@@ -265,8 +275,10 @@ def filtered_rows(key: str, area: Area, params) -> tuple[QuerySet, dict]:
 
 def filter_labels(rows: QuerySet, applied: dict) -> list[tuple[str, str]]:
     """(field name, shown values) of the applied filters, for the rows page heading."""
-    shown = []
+    shown = [(PARAMETER_LABELS[name], raw) for name, raw in applied.items() if name in PARAMETER_LABELS]
     for name, raw in applied.items():
+        if name in PARAMETER_LABELS:
+            continue
         model_field = _lookup_field(rows.model, name)
         choices = {str(k): v for k, v in model_field.flatchoices} if model_field.choices else {}
         shown.append((model_field.verbose_name, "、".join(str(choices.get(v, v)) for v in raw.split(","))))
@@ -306,11 +318,7 @@ def _n(value) -> Decimal:
 def distribution_chart(area: Area) -> Chart:
     """1 贫困户分布图: households by village group (village), village (township) or township (county) and status."""
     rows = households.households_in(area)
-    counts = dict(
-        poor=Count("pk", filter=Q(status__in=UNDISPUTED_POOR)),
-        at_risk=Count("pk", filter=Q(status=HS.AT_RISK)),
-        exited=Count("pk", filter=Q(status=HS.EXITED)),
-    )
+    counts = households.status_counts()
     if isinstance(area, Village):
         by_group = {r["group_no"]: r for r in rows.values("group_no").annotate(**counts).order_by("group_no")}
         groups = sorted(set(range(1, area.group_count + 1)) | set(by_group))
@@ -331,8 +339,8 @@ def distribution_chart(area: Area) -> Chart:
 
     return Chart(
         "distribution", _("贫困户分布图"), "bar", labels,
-        [series(_("未脱贫"), "poor", UNDISPUTED_POOR), series(_("监测（易返贫）"), "at_risk", [HS.AT_RISK]),
-         series(_("已脱贫"), "exited", [HS.EXITED])],
+        [series(_("未脱贫"), "poor_not_at_risk_count", households.POOR_NOT_AT_RISK),
+         series(_("监测（易返贫）"), "at_risk_count", [HS.AT_RISK]), series(_("已脱贫"), "exited_count", [HS.EXITED])],
         stacked=True, unit=_("户"),
         note=_("按村民小组统计") if isinstance(area, Village) else
         _("按行政村统计") if isinstance(area, Township) else _("按乡镇统计"),
@@ -413,17 +421,10 @@ def progress_chart(area: Area) -> Chart:
                .values("planned_exit_year").annotate(n=Count("pk")).order_by()}
     exited = {r["exit_year"]: r["n"] for r in rows.filter(status=HS.EXITED)
               .values("exit_year").annotate(n=Count("pk")).order_by()}
-    people = list(households.members_in(area).values("household__identified_year", "household__status",
-                                                      "household__exit_year").annotate(n=Count("pk")).order_by())
-    population = villages.villages_in(area).aggregate(total=Sum("population"))["total"] or 0
-    identified_years = {r["household__identified_year"] for r in people}
-    years_seen = set(planned) | set(exited) | identified_years
+    identified = rows.filter(identified_year__isnull=False).values_list("identified_year", flat=True)
+    years_seen = set(planned) | set(exited) | set(identified.distinct().order_by())
     years = list(range(min(years_seen), max(years_seen) + 1)) if years_seen else []
-
-    def incidence(year):
-        poor = sum(r["n"] for r in people if r["household__identified_year"] <= year and not (
-            r["household__status"] == HS.EXITED and r["household__exit_year"] <= year))
-        return (Decimal(100 * poor) / Decimal(population)).quantize(figures.TWO_PLACES) if population else None
+    area_villages = villages.villages_in(area)
 
     key = "identified-households"
     return Chart(
@@ -431,7 +432,8 @@ def progress_chart(area: Area) -> Chart:
         [Series(_("计划脱贫户数"), [Cell(_n(planned.get(y)), key, (("planned_exit_year", str(y)),)) for y in years]),
          Series(_("实际脱贫户数"), [Cell(_n(exited.get(y)), key, (("exit_year", str(y)), ("status", HS.EXITED)))
                                     for y in years]),
-         Series(_("贫困发生率（%）"), [Cell(incidence(y), "poverty-incidence") for y in years],
+         Series(_("贫困发生率（%）"), [Cell(figures.poverty_incidence(area_villages, year=y), "poverty-incidence",
+                                          (("year", str(y)),)) for y in years],
                 kind="line", axis="y1")],
         unit=_("户"), note=_("贫困发生率 = 年末未脱贫人口 ÷ 户籍人口"),
     )

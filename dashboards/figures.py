@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, QuerySet, Sum
+from django.db.models import Avg, Q, QuerySet, Sum
 from django.utils import timezone
 
 from assessments import selectors as assessments
@@ -77,13 +77,16 @@ def longest_span_months(rows: QuerySet) -> Decimal:
     return Decimal(longest)
 
 
-def poverty_incidence(villages_rows: QuerySet) -> Decimal:
-    """贫困发生率 in %: poor people (registered, not exited) / registered population (户籍人口) of the villages."""
+def poverty_incidence(villages_rows: QuerySet, year: int | None = None) -> Decimal:
+    """贫困发生率 in %: poor people / registered population (户籍人口) of the villages. Poor: today, people of
+    households not exited (households.POOR_STATUSES); at the end of `year`, people of households identified by
+    then and not exited by then."""
     population = villages_rows.aggregate(total=Sum("population"))["total"] or 0
     if not population:
         return Decimal(0).quantize(TWO_PLACES)
-    poor = Member.objects.filter(household__village__in=villages_rows.values("pk"),
-                                 household__status__in=households.POOR_STATUSES).count()
+    people = Member.objects.filter(household__village__in=villages_rows.values("pk"))
+    poor = people.filter(households.poor_at_year_end_q(year, "household") if year is not None
+                         else Q(household__status__in=households.POOR_STATUSES)).count()
     return (Decimal(100 * poor) / Decimal(population)).quantize(TWO_PLACES)
 
 
@@ -94,7 +97,8 @@ def month_start() -> datetime.date:
 @dataclass(frozen=True)
 class Figure:
     rows: Callable  # area -> QuerySet of the rows behind the figure
-    measure: Callable[[QuerySet], Decimal]
+    measure: Callable[..., Decimal]  # rows, **parameters -> the number
+    parameters: tuple[str, ...] = ()  # the measure's keyword parameters a chart cell may set (whole numbers)
 
 
 Y = REPORT_YEAR
@@ -148,12 +152,12 @@ FIGURES: dict[str, Figure] = {
     "poor-people-after-plan-year": Figure(lambda a: households.poor_people_not_planned_to_exit_by(a, Y), count),
     "aspiration-aspects": Figure(households.households_with_aspiration, distinct("aspiration")),
     # Pairing (结对帮扶) and visits
-    "party-government-units": Figure(lambda a: cadres.units_with_paired_staff(
+    "party-government-units": Figure(lambda a: households.units_with_paired_staff(
         a, [Unit.Kind.PARTY_GOVERNMENT, Unit.Kind.INSTITUTION]), count),
-    "military-police-units": Figure(lambda a: cadres.units_with_paired_staff(a, [Unit.Kind.MILITARY_POLICE]),
+    "military-police-units": Figure(lambda a: households.units_with_paired_staff(a, [Unit.Kind.MILITARY_POLICE]),
                                     count),
-    "enterprises": Figure(lambda a: cadres.units_with_paired_staff(a, [Unit.Kind.ENTERPRISE]), count),
-    "helper-staff": Figure(cadres.helper_staff_paired, count),
+    "enterprises": Figure(lambda a: households.units_with_paired_staff(a, [Unit.Kind.ENTERPRISE]), count),
+    "helper-staff": Figure(households.helper_staff_paired, count),
     "paired-households": Figure(households.paired_households, count),
     "paired-poor-villages": Figure(
         lambda a: households.paired_households(a).filter(village__is_poor=True), distinct("village")),
@@ -211,7 +215,7 @@ DASHBOARD_FIGURES: dict[str, Figure] = {
     "exited-households": Figure(lambda a: households.households_in(a).filter(status=HS.EXITED), count),
     "exited-people": Figure(lambda a: households.members_in(a).filter(household__status=HS.EXITED), count),
     "at-risk-households": Figure(lambda a: households.households_in(a).filter(status=HS.AT_RISK), count),
-    "poverty-incidence": Figure(villages.villages_in, poverty_incidence),
+    "poverty-incidence": Figure(villages.villages_in, poverty_incidence, parameters=("year",)),
     "exited-villages": Figure(lambda a: villages.poor_villages(a).filter(exit_year__isnull=False), count),
     "sector-measures": Figure(lambda a: households.measures_in(a).exclude(category__in=EIGHT_BATCHES), count),
     "sector-measures-implemented": Figure(
@@ -238,6 +242,13 @@ def compute(key: str, area) -> Decimal:
 
 def rows(key: str, area) -> QuerySet:
     return ALL_FIGURES[key].rows(area)
+
+
+def measure(key: str, rows: QuerySet, applied: dict | None = None) -> Decimal:
+    """The figure's number over `rows` (dashboard.filtered_rows) with the parameters among `applied`: the value
+    a rows page shows, which equals the chart cell that links to it."""
+    figure = ALL_FIGURES[key]
+    return figure.measure(rows, **{name: int(applied[name]) for name in figure.parameters if name in (applied or {})})
 
 
 @dataclass(frozen=True)

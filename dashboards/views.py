@@ -5,8 +5,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db import models
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,20 +13,16 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.http import require_safe
 
-from households.models import Household
-from households.selectors import POOR_STATUSES
-from households.validators import mask_resident_id
+from households import selectors as households
 from povertyboard import context_processors
 from povertyboard.access import access_of, get_readable_or_404
 from povertyboard.context_processors import user_counties
 from villages.models import County, ReportFigure, Township, Village
-from villages.selectors import county_of
+from villages.selectors import county_of, shows_demo
 
 from . import dashboard as dashboards
 from . import figures as report_figures
-from . import snapshots
-
-ROWS_PER_PAGE = 100
+from . import selectors, snapshots
 
 
 @require_safe
@@ -50,42 +44,6 @@ def figures(request):
 
 
 # Fields that name a related row, in order of preference, when a rows table shows a foreign key.
-DISPLAY_FIELDS = ("name", "head_name", "title", "number", "code")
-
-
-def _columns(model) -> list[tuple[models.Field, str]]:
-    """The row's columns as a clerk reads them: own fields, and a related row by its name (one join each)."""
-    columns = []
-    for f in model._meta.concrete_fields:
-        if not f.is_relation:
-            columns.append((f, f.attname))
-            continue
-        names = {g.name for g in f.related_model._meta.concrete_fields}
-        display = next((d for d in DISPLAY_FIELDS if d in names), None)
-        columns.append((f, f"{f.name}__{display}" if display else f.attname))
-    return columns
-
-
-def rows_table(rows, page_number, may_see_ids: bool = False) -> dict:
-    """A page of rows as a table: headers, cells (choices shown by label, resident IDs masked) and the page."""
-    columns = _columns(rows.model)
-    page = Paginator(rows.order_by("pk").values_list(*[path for _f, path in columns]), ROWS_PER_PAGE).get_page(
-        page_number)
-    masked = set() if may_see_ids else {i for i, (c, _p) in enumerate(columns) if c.name == "id_number"}
-    choices = {i: dict(c.flatchoices) for i, (c, _p) in enumerate(columns) if c.choices}
-    table = [
-        [mask_resident_id(v) if i in masked else choices[i].get(v, v) if i in choices else v
-         for i, v in enumerate(row)]
-        for row in page
-    ]
-    return {
-        "model_name": rows.model._meta.verbose_name_plural,
-        "headers": [c.verbose_name for c, _p in columns],
-        "table": table,
-        "page": page,
-    }
-
-
 @require_safe
 def figure_rows(request, county_code: str, key: str):
     """The rows one report figure is computed from (only for a county the user may read)."""
@@ -97,9 +55,8 @@ def figure_rows(request, county_code: str, key: str):
     return render(request, "dashboards/figure_rows.html", {
         "figure": figure,
         "computed": report_figures.compute(key, figure.county),
-        **rows_table(rows, request.GET.get("page"), access_of(request.user).may_see_resident_ids),
-        # Rows of a county seeded with demo villages are demo rows, whatever their model.
-        "demo": Village.objects.filter(township__county=figure.county, is_demo=True).exists(),
+        **selectors.rows_table(rows, request.GET.get("page"), access_of(request.user).may_see_resident_ids),
+        "demo": shows_demo(figure.county),
     })
 
 
@@ -188,7 +145,7 @@ def _page_context(request, area) -> dict:
         "as_of": board.as_of,
         "computed_at": board.computed_at,
         "printed": timezone.localdate(),
-        "demo": area.is_demo if isinstance(area, Village) else None,
+        "demo": shows_demo(area),
     }
 
 
@@ -196,19 +153,13 @@ def _children_of_county(county):
     return Township.objects.filter(county=county).annotate(
         village_count=Count("villages", distinct=True),
         poor_village_count=Count("villages", filter=Q(villages__is_poor=True), distinct=True),
-        household_count=Count("villages__households", distinct=True),
-        exited_count=Count("villages__households", filter=Q(villages__households__status=Household.Status.EXITED),
-                           distinct=True),
+        **households.status_counts("villages__households"),
     ).order_by("name")
 
 
 def _villages_with_progress(rows):
     """Villages annotated with household counts and progress (share of registered households exited)."""
-    return rows.annotate(
-        household_count=Count("households"),
-        poor_count=Count("households", filter=Q(households__status__in=POOR_STATUSES)),
-        exited_count=Count("households", filter=Q(households__status=Household.Status.EXITED)),
-    ).order_by("code")
+    return rows.annotate(**households.status_counts("households")).order_by("code")
 
 
 @require_safe
@@ -242,25 +193,22 @@ def area_rows(request, area_kind: str, area_ref: str, key: str):
     if key not in report_figures.ALL_FIGURES:
         raise Http404
     try:
-        rows, applied = dashboards.filtered_rows(key, area, request.GET)
-        table = rows_table(rows, request.GET.get("page"), access_of(request.user).may_see_resident_ids)
+        found = selectors.rows_page(key, area, request.GET, request.GET.get("page"),
+                                    access_of(request.user).may_see_resident_ids)
     except (ValidationError, ValueError, TypeError):
         raise Http404 from None
-    county = county_of(area)
-    label, unit = dashboards.LABELS.get(key, (None, ""))
-    report = ReportFigure.objects.filter(county=county, key=key).first() if area_kind == "county" else None
     return render(request, "dashboards/area_rows.html", {
         "area": area,
         "kind": area_kind,
-        "county": county,
+        "county": county_of(area),
         "key": key,
-        "label": label or (report.label if report else key),
-        "unit": unit or (report.unit if report else ""),
-        "value": report_figures.ALL_FIGURES[key].measure(rows),
-        "filters": dashboards.filter_labels(rows, applied),
-        "report": report,
-        **table,
-        "demo": Village.objects.filter(township__county=county, is_demo=True).exists(),
+        "label": found.label,
+        "unit": found.unit,
+        "value": found.value,
+        "filters": found.filters,
+        "report": found.report,
+        **found.table,
+        "demo": shows_demo(area),
     })
 
 
@@ -293,7 +241,7 @@ def map_page(request, county_code: str):
                           for t in Township.objects.filter(county=county, villages__isnull=False).distinct()
                           if t.latitude is not None and t.longitude is not None],
         },
-        "demo": any(v.is_demo for v in villages),
+        "demo": shows_demo(county),
     })
 
 

@@ -15,15 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Unit
 from povertyboard.access import access_of, active_assignment_q
-from povertyboard.filters import (
-    VILLAGES,
-    IdFilter,
-    SortFilter,
-    county_filter,
-    in_area,
-    township_filter,
-    village_filter,
-)
+from povertyboard.filters import IdFilter, SortFilter, in_area
+from villages.filters import VILLAGES, county_filter, township_filter, village_filter
 from villages.models import Township
 
 from .models import (

@@ -9,8 +9,7 @@ from django.db.models.lookups import Exact, In
 from django.utils.translation import gettext_lazy as _
 
 from povertyboard.db import DateDigits, money, non_negative
-
-from .validators import SEX_FEMALE, SEX_MALE, mask_resident_id, parse_resident_id, validate_resident_id
+from povertyboard.resident_ids import SEX_FEMALE, SEX_MALE, mask_resident_id, parse_resident_id, validate_resident_id
 
 
 class PovertyCause(models.TextChoices):

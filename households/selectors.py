@@ -1,14 +1,54 @@
 """Read queries over the registry. Every function takes an area (County, Township or Village)."""
 
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 
+from cadres.models import Unit
 from villages.selectors import Area, area_q
 
-from .models import EIGHT_BATCHES, Benefit, CrossCheckFlag, Household, HouseholdYear, Measure, Member, Pairing, Visit
+from .models import (
+    EIGHT_BATCHES,
+    Benefit,
+    CrossCheckFlag,
+    HelperStaff,
+    Household,
+    HouseholdYear,
+    Measure,
+    Member,
+    Pairing,
+    Visit,
+)
 
-# Statuses of a household still counted as poor (建档立卡 and not exited).
+# Statuses of a household still counted as poor (建档立卡 and not exited): the one definition of "poor".
 POOR_STATUSES = (Household.Status.IDENTIFIED, Household.Status.ASSISTED, Household.Status.RETURNED,
                  Household.Status.AT_RISK)
+# The poor apart from those under monitoring (易返贫), which the charts show as a series of their own.
+POOR_NOT_AT_RISK = tuple(status for status in POOR_STATUSES if status != Household.Status.AT_RISK)
+
+
+def status_counts(path: str = "") -> dict:
+    """Annotations counting households by status, reached through `path` ("" on households themselves, "households"
+    from a village, "villages__households" from a township): the one count of households by status per area."""
+    prefix = f"{path}__" if path else ""
+    target = path or "pk"
+
+    def count(**condition):
+        return Count(target, filter=Q(**{f"{prefix}{k}": v for k, v in condition.items()}) if condition else None,
+                     distinct=True)
+
+    return {
+        "household_count": count(),
+        "poor_count": count(status__in=POOR_STATUSES),
+        "poor_not_at_risk_count": count(status__in=POOR_NOT_AT_RISK),
+        "at_risk_count": count(status=Household.Status.AT_RISK),
+        "exited_count": count(status=Household.Status.EXITED),
+    }
+
+
+def poor_at_year_end_q(year: int, household_path: str = "") -> Q:
+    """Households counted as poor at the end of `year`: identified by then and not exited by then."""
+    prefix = f"{household_path}__" if household_path else ""
+    return Q(**{f"{prefix}identified_year__lte": year}) & ~Q(
+        **{f"{prefix}status": Household.Status.EXITED, f"{prefix}exit_year__lte": year})
 
 
 def households_in(area: Area) -> QuerySet[Household]:
@@ -98,3 +138,14 @@ def visits_in(area: Area) -> QuerySet[Visit]:
 def open_crosscheck_flags(area: Area) -> QuerySet:
     """精准识别: flags of the area's households found on another department's list and not yet reviewed."""
     return CrossCheckFlag.objects.filter(area_q(area, "household__village"), status=CrossCheckFlag.Status.OPEN)
+
+
+def units_with_paired_staff(area: Area, kinds) -> QuerySet:
+    """Units (cadres.Unit) of the given kinds with at least one helper paired with a household of the area."""
+    return Unit.objects.filter(
+        kind__in=kinds, pk__in=helper_staff_paired(area).values("unit")
+    )
+
+
+def helper_staff_paired(area: Area) -> QuerySet[HelperStaff]:
+    return HelperStaff.objects.filter(pk__in=pairings_in(area).values("helper"))

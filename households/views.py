@@ -17,10 +17,10 @@ from django.views.decorators.http import require_safe
 
 from povertyboard.access import access_of, get_readable_or_404
 from povertyboard.history import history_of, history_of_many
+from povertyboard.resident_ids import mask_resident_id
 
 from .filters import COUNTY_PATH, FLAG_CHOICES, FLAGS, HouseholdFilter, add_row_figures
 from .models import Benefit, Household, HouseholdYear, Measure, Member, Pairing, Visit
-from .validators import mask_resident_id
 
 PER_PAGE = 50
 HISTORY_LIMIT = 50

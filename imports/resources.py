@@ -54,9 +54,9 @@ from households.models import (
     StatusChange,
 )
 from households.services import money, validate_amount, validate_not_future
-from households.validators import mask_resident_id, parse_resident_id
 from povertyboard.access import access_of
 from povertyboard.db import copy_rows
+from povertyboard.resident_ids import mask_resident_id, parse_resident_id
 from villages.models import Township, Village
 
 REQUIRED = _("此项必填。")

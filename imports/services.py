@@ -41,9 +41,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from households.models import CrossCheckFlag, Member
-from households.validators import mask_resident_id
 from imports.resources import KINDS, Cell, CellError, Choice, RegistryResource, ResidentId, YesNo, cell_text, chunks
 from povertyboard.access import access_of
+from povertyboard.resident_ids import mask_resident_id
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 30_000

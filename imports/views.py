@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from households.models import CrossCheckFlag
-from households.validators import mask_resident_id
 from imports.resources import KIND_LABELS, KINDS
 from imports.services import (
     GENERAL_NOTES,
@@ -38,6 +37,7 @@ from imports.services import (
 from povertyboard.access import access_of, get_readable_or_404
 from povertyboard.forms import DATE_WIDGET, BootstrapMixin
 from povertyboard.history import history_of
+from povertyboard.resident_ids import mask_resident_id
 from villages.models import Village
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

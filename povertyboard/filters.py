@@ -4,8 +4,8 @@
   another county's id or code is a 400 naming the parameter, never a way in.
 - `YesNoFilter`: true / false → a bool; anything else is a 400 (django-filter's BooleanFilter ignores it).
 - `IntegerFilter` / `year_filter`: a whole number (1.5 is a 400, not truncated), a year within bounds.
-- `CodeFilter` / `IdFilter`: a row by its code or id, among the user's; `county_filter` (code), `township_filter`
-  (id), `village_filter` (code) are the area filters.
+- `CodeFilter` / `IdFilter`: a row by its code or id, among the user's (the area filters built on them are
+  villages.filters' `county_filter`, `township_filter` and `village_filter`).
 - `SortFilter`: a list page's ?sort=, with missing values last in either direction (povertyboard.db.nulls_last).
 
 Each filter's schema (drf-spectacular) says its type and carries its label (or help_text) as the description.
@@ -20,7 +20,6 @@ from drf_spectacular.utils import extend_schema_field
 
 from povertyboard.access import access_of
 from povertyboard.db import nulls_last
-from villages.models import County, Township, Village
 
 YES_NO = [("true", _("是")), ("false", _("否"))]
 
@@ -99,24 +98,3 @@ class IdFilter(DescribedFilter, django_filters.ModelChoiceFilter):
 
     def schema(self) -> dict:
         return {"type": "integer"}
-
-
-def county_filter(label=None, **kwargs) -> CodeFilter:
-    """A county by its code; `label` defaults to 县（市）代码."""
-    return CodeFilter(label=label or _("县（市）代码"), queryset=in_area(County, ""), to_field_name="code", **kwargs)
-
-
-# Townships and villages come with their county, for the site's choice labels ("county · …", see households).
-TOWNSHIPS = Township.objects.select_related("county")
-VILLAGES = Village.objects.select_related("township__county")
-
-
-def township_filter(label=None, **kwargs) -> IdFilter:
-    """A township by its id; `label` defaults to 乡镇（街道）ID."""
-    return IdFilter(label=label or _("乡镇（街道）ID"), queryset=in_area(TOWNSHIPS, "county"), **kwargs)
-
-
-def village_filter(label=None, **kwargs) -> CodeFilter:
-    """A village by its code; `label` defaults to 行政村代码."""
-    return CodeFilter(label=label or _("行政村代码"), queryset=in_area(VILLAGES, "township__county"),
-                      to_field_name="code", **kwargs)

@@ -10,7 +10,7 @@ django.server), where it runs before any handler, including ones added later.
 import logging
 import re
 
-from households.validators import mask_resident_id
+from povertyboard.resident_ids import mask_resident_id
 
 # Not part of a longer run of digits: an 18-character resident ID (last character may be X) ...
 RESIDENT_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9Xx])")

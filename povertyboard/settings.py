@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "dashboards",
     "imports",
     "work",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -307,7 +308,7 @@ if not DEBUG:
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "households.Household",
     {"model": "households.Member", "mask_fields": ["id_number"],
-     "mask_callable": "households.validators.mask_resident_id"},
+     "mask_callable": "povertyboard.resident_ids.mask_resident_id"},
     "households.HouseholdYear",
     "households.Measure",
     "households.Benefit",

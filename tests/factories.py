@@ -52,7 +52,7 @@ from households.models import (
     StatusChange,
     Visit,
 )
-from households.validators import SEX_FEMALE, SEX_MALE, make_resident_id
+from povertyboard.resident_ids import SEX_FEMALE, SEX_MALE, make_resident_id
 from villages.models import (
     CollectiveEconomy,
     County,

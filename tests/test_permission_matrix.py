@@ -85,7 +85,7 @@ def targets(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            from villages.seed import seed_reports
+            from demo.seed import seed_reports
 
             seed_reports()
             data = build_targets()

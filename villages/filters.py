@@ -10,18 +10,31 @@ Choice filters reject unknown values (400).
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from povertyboard.filters import (
-    IdFilter,
-    YesNoFilter,
-    county_filter,
-    in_area,
-    township_filter,
-    village_filter,
-    year_filter,
-)
+from povertyboard.filters import CodeFilter, IdFilter, YesNoFilter, in_area, year_filter
 
 from . import selectors
-from .models import FundAllocation, FundSource, Gate, GateTransition, Project, ReportFigure, Township, Village
+from .models import County, FundAllocation, FundSource, Gate, GateTransition, Project, ReportFigure, Township, Village
+
+
+def county_filter(label=None, **kwargs) -> CodeFilter:
+    """A county by its code; `label` defaults to 县（市）代码."""
+    return CodeFilter(label=label or _("县（市）代码"), queryset=in_area(County, ""), to_field_name="code", **kwargs)
+
+
+# Townships and villages come with their county, for the site's choice labels ("county · …", see households).
+TOWNSHIPS = Township.objects.select_related("county")
+VILLAGES = Village.objects.select_related("township__county")
+
+
+def township_filter(label=None, **kwargs) -> IdFilter:
+    """A township by its id; `label` defaults to 乡镇（街道）ID."""
+    return IdFilter(label=label or _("乡镇（街道）ID"), queryset=in_area(TOWNSHIPS, "county"), **kwargs)
+
+
+def village_filter(label=None, **kwargs) -> CodeFilter:
+    """A village by its code; `label` defaults to 行政村代码."""
+    return CodeFilter(label=label or _("行政村代码"), queryset=in_area(VILLAGES, "township__county"),
+                      to_field_name="code", **kwargs)
 
 
 class AreaFilterSet(django_filters.FilterSet):

@@ -51,6 +51,12 @@ def villages_in(area: Area) -> QuerySet[Village]:
     return Village.objects.filter(area_q(area, ""))
 
 
+def shows_demo(area: Area) -> bool:
+    """Whether the area's figures include demo rows: it holds a demo village (a village: it is one). The one rule
+    by which pages, the API and exports mark an area's data as demo data."""
+    return villages_in(area).filter(is_demo=True).exists()
+
+
 def poor_villages(area: Area) -> QuerySet[Village]:
     return villages_in(area).filter(is_poor=True)
 

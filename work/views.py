@@ -27,6 +27,7 @@ from households.models import Household, Measure
 from povertyboard.access import access_of, get_readable_or_404
 from povertyboard.history import history_of
 
+from . import selectors as work_selectors
 from .forms import (
     AttendanceReportForm,
     CommitmentForm,
@@ -63,12 +64,12 @@ def home(request):
     access = access_of(request.user)
     context = {"access": access}
     if access.is_cadre:
-        households = list(selectors.my_households(access))
+        households = list(work_selectors.my_households(access))
         context.update(
             assignments=selectors.my_assignments(access),
             households=households,
             paired_count=sum(1 for h in households if h.paired),
-            open_measures=selectors.open_measures(access),
+            open_measures=work_selectors.open_measures(access),
             missing=selectors.missing_reports(access.cadre_id),
         )
     return render(request, "work/home.html", context)

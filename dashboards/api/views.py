@@ -11,18 +11,18 @@ from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dashboards import dashboard, figures, snapshots
-from dashboards.views import rows_table
+from dashboards import dashboard, figures, selectors, snapshots
 from povertyboard.api.base import ScopedReadOnlyViewSet
-from villages import selectors
 from villages.api.serializers import CountySerializer, TownshipSerializer, VillageSerializer
 from villages.api.views import LOOKUP
 from villages.filters import ReportFigureFilterSet, TownshipFilterSet, VillageFilterSet
 from villages.models import County, ReportFigure, Township, Village
+from villages.selectors import shows_demo
 
 from . import serializers as s
 
-ROW_FILTERS = sorted(set().union(*dashboard.FILTERS.values()))
+# Every filter and figure parameter a rows action takes (each applies only to the figures that have it).
+ROW_FILTERS = sorted(set().union(*dashboard.FILTERS.values(), *(f.parameters for f in figures.ALL_FIGURES.values())))
 
 
 def reconciled(stored) -> list[figures.Reconciled]:
@@ -39,13 +39,13 @@ def positive_page(request) -> int:
     return int(raw)
 
 
-def filtered_rows(key: str, area, params):
-    """dashboard.filtered_rows, with a value a filter cannot take answered as a 400 naming that filter."""
+def rows_page(key: str, area, params, page_number: int, may_see_ids: bool):
+    """selectors.rows_page, with a value a filter cannot take answered as a 400 naming that filter."""
     try:
-        return dashboard.filtered_rows(key, area, params)
+        return selectors.rows_page(key, area, params, page_number, may_see_ids)
     except (ValidationError, ValueError, TypeError):
         errors = {}
-        for name in sorted(dashboard.FILTERS.get(key, ())):
+        for name in sorted({*dashboard.FILTERS.get(key, ()), *figures.ALL_FIGURES[key].parameters}):
             if params.get(name) not in (None, ""):
                 try:
                     dashboard.filtered_rows(key, area, {name: params[name]})
@@ -82,8 +82,7 @@ class AreaViewSet(ScopedReadOnlyViewSet):
     def summary(self, request, **kwargs):
         area = self.get_object()
         board = snapshots.dashboard(area)
-        demo = area.is_demo if isinstance(area, Village) else \
-            selectors.villages_in(area).filter(is_demo=True).exists()
+        demo = shows_demo(area)
         summary = {"board": board, "demo": demo, "report_figures": reconciled(list(board.report_keys.values()))}
         return Response(s.SummarySerializer(summary, context=self.get_serializer_context()).data)
 
@@ -112,26 +111,23 @@ class AreaViewSet(ScopedReadOnlyViewSet):
         area = self.get_object()
         if key not in figures.ALL_FIGURES:
             raise exceptions.NotFound
-        rows, applied = filtered_rows(key, area, request.query_params)
         page_number = positive_page(request)
-        table = rows_table(rows, page_number, self.access.may_see_resident_ids)
-        page = table["page"]
+        found = rows_page(key, area, request.query_params, page_number, self.access.may_see_resident_ids)
+        page = found.page
         if page.number != page_number:
             raise exceptions.NotFound(_("没有这一页。"))
-        label, unit = dashboard.LABELS.get(key, (None, ""))
-        report = dashboard.report_figures_of(area).get(key)
         return Response(s.FigureRowsSerializer({
             "key": key,
-            "label": label or (report.label if report else key),
-            "unit": unit or (report.unit if report else ""),
-            "value": figures.ALL_FIGURES[key].measure(rows),
-            "filters": applied,
-            "model": table["model_name"],
-            "columns": table["headers"],
+            "label": found.label,
+            "unit": found.unit,
+            "value": found.value,
+            "filters": found.applied,
+            "model": found.table["model_name"],
+            "columns": found.table["headers"],
             "count": page.paginator.count,
             "page": page.number,
             "pages": page.paginator.num_pages,
-            "rows": table["table"],
+            "rows": found.table["table"],
         }).data)
 
 

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import households.validators
+import povertyboard.resident_ids
 from decimal import Decimal
 from django.db import migrations, models
 
@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('id_number', models.CharField(max_length=18, unique=True, validators=[households.validators.validate_resident_id], verbose_name='身份证号码')),
+                ('id_number', models.CharField(max_length=18, unique=True, validators=[povertyboard.resident_ids.validate_resident_id], verbose_name='身份证号码')),
                 ('relation', models.CharField(choices=[('head', '户主'), ('spouse', '配偶'), ('child', '子女'), ('parent', '父母'), ('grandchild', '孙子女'), ('sibling', '兄弟姐妹'), ('other', '其他')], max_length=20, verbose_name='与户主关系')),
                 ('sex', models.CharField(choices=[('M', '男'), ('F', '女')], max_length=1, verbose_name='性别')),
                 ('birth_date', models.DateField(verbose_name='出生日期')),

@@ -5,8 +5,8 @@ from django import template
 
 from households.models import CrossCheckFlag
 from households.selectors import open_crosscheck_flags
-from households.validators import mask_resident_id
 from povertyboard.access import access_of
+from povertyboard.resident_ids import mask_resident_id
 
 register = template.Library()
 

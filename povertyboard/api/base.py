@@ -4,8 +4,8 @@ from auditlog.context import auditlog_value
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, viewsets
 
-from households.validators import mask_resident_id
 from povertyboard.access import Access, access_of
+from povertyboard.resident_ids import mask_resident_id
 
 
 def offers(view, request) -> bool:

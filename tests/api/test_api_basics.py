@@ -151,8 +151,8 @@ def test_the_schema_and_swagger_ui_are_served_without_login_or_network(client):
 @pytest.mark.django_db
 def test_the_readme_walk_for_the_demo_cadre():
     """A token for the seeded demo cadre, their village's households, a new measure, a refusal elsewhere."""
+    from demo.seed import seed_reports
     from households.models import Measure
-    from villages.seed import seed_reports
 
     seed_reports()
     client = APIClient()

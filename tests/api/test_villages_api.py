@@ -12,13 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dashboards import dashboard, figures
+from demo.seed import seed_reports
 from households.models import Household
 from povertyboard import access
 from tests import factories as f
 from villages import services
 from villages.api.views import AllocationViewSet
 from villages.models import County, FundAllocation, Gate, GateTransition, ReportFigure, Village
-from villages.seed import seed_reports
 
 GOLMUD, WULAN = "632801", "632821"
 

@@ -247,7 +247,7 @@ def test_query_count_does_not_grow_with_cadres(period, county, village, django_a
 
 
 def test_seeded_golmud_2016(transactional_db):
-    from villages.seed import seed_reports
+    from demo.seed import seed_reports
 
     seed_reports()
     period = AssessmentPeriod.objects.get(county__code="632801", name="2016年度")

@@ -42,7 +42,7 @@ def chromium():
 
 @pytest.fixture
 def seeded(transactional_db):
-    from villages.seed import seed_reports
+    from demo.seed import seed_reports
 
     seed_reports()
 
@@ -65,7 +65,7 @@ class Browser:
         return response
 
     def login(self, username: str, password: str | None = None):
-        from villages.seed import DEMO_PASSWORD
+        from demo.seed import DEMO_PASSWORD
 
         self.goto("/accounts/login/")
         self.page.fill("input[name=username]", username)

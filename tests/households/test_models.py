@@ -12,7 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import connection
 
 from households.models import Benefit, Household, Measure, Member
-from households.validators import SEX_FEMALE, SEX_MALE, make_resident_id, mask_resident_id
+from povertyboard.resident_ids import SEX_FEMALE, SEX_MALE, make_resident_id, mask_resident_id
 from tests.factories import (
     assert_constraint_invalid,
     assert_db_rejects,

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from households.models import Household, HouseholdYear, Member, Pairing, PovertyCause
-from households.validators import SEX_MALE, make_resident_id, mask_resident_id
 from povertyboard import access
+from povertyboard.resident_ids import SEX_MALE, make_resident_id, mask_resident_id
 from tests.factories import (
     make_assignment,
     make_benefit,
@@ -257,7 +257,7 @@ def test_pagination_50_per_page_and_page_links_keep_the_filters(staff, village):
 
 @pytest.fixture
 def seeded(db):
-    from villages.seed import seed_reports
+    from demo.seed import seed_reports
 
     seed_reports()
 

@@ -11,9 +11,9 @@ from auditlog.models import LogEntry
 
 from cadres.models import AttendanceReport
 from households.models import CrossCheckFlag, HelperStaff, Household, Measure, Member, Pairing, StatusChange
-from households.validators import SEX_MALE, make_resident_id
 from imports.services import check_file, run_import
 from povertyboard import access
+from povertyboard.resident_ids import SEX_MALE, make_resident_id
 from tests.cadres.conftest import make_user
 from tests.factories import make_cadre, make_county, make_township, make_unit, make_village
 

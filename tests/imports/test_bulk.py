@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from households.models import Household, Member
-from households.validators import mask_resident_id
 from imports import resources
 from imports.resources import HouseholdResource
+from povertyboard.resident_ids import mask_resident_id
 from tests.factories import make_household
 
 from .conftest import fingerprint, household_row, member_row, problems_of, rid, xlsx

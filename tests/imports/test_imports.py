@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from cadres.models import AttendanceReport
 from households.models import HelperStaff, Household, Measure, Member, Pairing, StatusChange
-from households.validators import SEX_FEMALE
 from imports.resources import KINDS, HouseholdResource, MemberResource
 from imports.services import MAX_ROWS, template_workbook
+from povertyboard.resident_ids import SEX_FEMALE
 from tests.factories import (
     make_attendance_report,
     make_helper_staff,

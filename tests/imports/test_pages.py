@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from households.models import CrossCheckFlag, Household
-from households.validators import mask_resident_id
+from povertyboard.resident_ids import mask_resident_id
 from tests.factories import make_crosscheck_flag, make_household, make_member
 
 from .conftest import bad_checksum, csv_bytes, fingerprint, household_row, member_row, rid, xlsx

@@ -11,12 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cadres.models import Assignment
+from demo.seed import seed_reports
 from households.models import Household, Measure, Member, Pairing, PovertyCause, Visit
-from households.validators import SEX_MALE
 from povertyboard.access import COUNTY_STAFF
+from povertyboard.resident_ids import SEX_MALE
 from tests import factories as f
 from villages.models import DashboardSnapshot, FundAllocation, Gate, Township, Village
-from villages.seed import seed_reports
 
 WULAN, GOLMUD = "632821", "632801"
 

@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from dashboards import dashboard, figures
 from dashboards.figures import plain
+from demo.seed import seed_reports
 from households.models import Household
 from tests import factories as f
 from villages.models import County, ReportFigure, Township, Village
-from villages.seed import seed_reports
 
 
 @pytest.fixture
@@ -54,21 +54,37 @@ def test_every_chart_number_equals_the_rows_it_links_to(seeded, kind):
             "village": Village.objects.filter(township__county=county, is_poor=True).order_by("code").first()}[kind]
     board = dashboard.dashboard(area)
     assert len(board.charts) >= 6
-    checked = 0
+    checked = years = 0
     for chart in board.charts:
         for series in chart.series:
             for cell in series.cells:
-                if cell.key == "poverty-incidence":
-                    continue  # a year's incidence; the current one is the headline figure
                 rows, applied = dashboard.filtered_rows(cell.key, area, cell.query)
                 assert applied == cell.query
-                assert figures.ALL_FIGURES[cell.key].measure(rows) == cell.value, (chart.id, series.label, cell)
+                assert figures.measure(cell.key, rows, applied) == cell.value, (chart.id, series.label, cell)
                 checked += 1
+                years += cell.key == "poverty-incidence"
     for cells in board.tables.values():
         for _label, cell in cells:
             rows, _applied = dashboard.filtered_rows(cell.key, area, cell.query)
             assert figures.ALL_FIGURES[cell.key].measure(rows) == cell.value, cell
     assert checked > 20
+    assert years >= 2, "each year's poverty incidence is a point with rows of its own"
+
+
+def test_a_years_incidence_counts_the_people_poor_at_that_years_end(seeded):
+    """The rows behind 2015's point give 2015's incidence, not today's: a household exited in 2016 was poor then."""
+    county = County.objects.get(code="632801")
+    chart = dashboard.progress_chart(county)
+    line = next(s for s in chart.series if s.cells and s.cells[0].key == "poverty-incidence")
+    by_year = {int(label): cell for label, cell in zip(chart.labels, line.cells, strict=True)}
+    assert by_year[2015].value > by_year[2016].value == figures.compute("poverty-incidence", county)
+    rows, applied = dashboard.filtered_rows("poverty-incidence", county, {"year": "2015"})
+    assert applied == {"year": "2015"}
+    assert figures.measure("poverty-incidence", rows, applied) == by_year[2015].value
+    assert figures.measure("poverty-incidence", rows, {}) == figures.compute("poverty-incidence", county)
+    for bad in ("20x5", "15", "-2015", "２０１５"):
+        with pytest.raises(ValidationError):
+            dashboard.filtered_rows("poverty-incidence", county, {"year": bad})
 
 
 def test_distribution_adds_up_to_the_registered_households(seeded):

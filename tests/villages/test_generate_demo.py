@@ -13,12 +13,12 @@ from django.urls import reverse
 from assessments.models import Scorecard
 from cadres.models import Assignment, AttendanceReport, Cadre
 from dashboards import figures
+from demo.generate import CountyBuilder, Plan
+from demo.seed import seed_reports
 from households.models import Household, Measure, Member, Visit
-from households.validators import validate_resident_id
 from povertyboard import access
-from villages.generate import CountyBuilder, Plan
+from povertyboard.resident_ids import validate_resident_id
 from villages.models import County, UserArea, Village, VillageNeed
-from villages.seed import seed_reports
 
 APP_LABELS = ("villages", "households", "cadres", "assessments")
 N = 300  # six villages: every collective-income bracket

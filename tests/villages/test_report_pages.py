@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from demo.seed import seed_reports
 from villages.models import ReportFigure
-from villages.seed import seed_reports
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from dashboards.figures import FIGURES, compute, reconcile
+from demo.seed import SeedConflict, load_fixtures, seed_reports
 from households.models import Benefit
 from villages.models import County, ReportFigure, Township, Village
-from villages.seed import SeedConflict, load_fixtures, seed_reports
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 APP_LABELS = ("villages", "households", "cadres", "assessments")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from villages.seed import SeedConflict, seed_reports
+from demo.seed import SeedConflict, seed_reports
 
 
 class Command(BaseCommand):

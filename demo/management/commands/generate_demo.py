@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from villages.generate import GenerateRefused, Plan, generate
+from demo.generate import GenerateRefused, Plan, generate
 
 
 def positive_int(value: str) -> int:

@@ -45,10 +45,9 @@ from households.models import (
     StatusChange,
     Visit,
 )
-from households.validators import SEX_FEMALE, SEX_MALE, make_resident_id
 from povertyboard.db import copy_rows, split_amount, split_count
-
-from .models import (
+from povertyboard.resident_ids import SEX_FEMALE, SEX_MALE, make_resident_id
+from villages.models import (
     CollectiveEconomy,
     County,
     FundAllocation,

@@ -46,11 +46,10 @@ from households.models import (
     StatusChange,
     Visit,
 )
-from households.validators import SEX_FEMALE, SEX_MALE, make_resident_id
 from povertyboard import access
 from povertyboard.db import split_amount, split_count
-
-from .models import (
+from povertyboard.resident_ids import SEX_FEMALE, SEX_MALE, make_resident_id
+from villages.models import (
     CollectiveEconomy,
     County,
     FundAllocation,

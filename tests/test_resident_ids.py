@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from households.validators import (
+from povertyboard.resident_ids import (
     SEX_FEMALE,
     SEX_MALE,
     check_code,
