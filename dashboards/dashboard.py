@@ -116,12 +116,14 @@ class Dashboard:
     report_keys: dict = field(default_factory=dict)  # figure key -> ReportFigure of the county
     as_of: datetime.date | None = None
     computed_at: datetime.datetime | None = None  # when the figures were computed (dashboards.snapshots)
+    demo: bool = False  # the area holds demo rows (villages.selectors.shows_demo), marked wherever it shows
 
     def to_json(self) -> dict:
         """Everything but the area and its report figures, as JSON (labels in the active language)."""
         return {
             "kind": self.kind,
             "as_of": self.as_of.isoformat() if self.as_of else None,
+            "demo": self.demo,
             "headline": [[n.key, str(n.label), str(n.unit), _value(n.value)] for n in self.headline],
             "charts": [{"id": c.id, "title": str(c.title), "kind": c.kind, "labels": [str(x) for x in c.labels],
                         "stacked": c.stacked, "unit": str(c.unit), "note": str(c.note),
@@ -146,6 +148,7 @@ class Dashboard:
             report_keys,
             datetime.date.fromisoformat(data["as_of"]) if data["as_of"] else None,
             computed_at,
+            demo=data["demo"],
         )
 
 
@@ -511,7 +514,8 @@ def dashboard(area: Area) -> Dashboard:
         charts.append(economy_chart(area))
     if kind == "county":
         tables["funds_by_source"] = funds_by_source(area)
-    return Dashboard(area, kind, headline(area), charts, tables, report_figures_of(area), as_of(area))
+    return Dashboard(area, kind, headline(area), charts, tables, report_figures_of(area), as_of(area),
+                     demo=villages.shows_demo(area))
 
 
 def team(village: Village) -> list[Assignment]:

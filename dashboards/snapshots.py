@@ -219,13 +219,13 @@ def _in(language: str) -> KeyTransform:
 
 def _stored(area: Area, language: str, figures: bool = True) -> dict | None:
     """The area's snapshot row with its dashboard in `language` (`board`, None if not stored in it), or with
-    figures=False only that dashboard's kind (`board`) and as-of date: Python then decodes no figures."""
+    figures=False only that dashboard's kind (`board`), as-of date and demo flag: Python then decodes no figures."""
     rows = _rows(area)
     if figures:
         return rows.values(*FIELDS, board=_in(language)).first()
     # as_of decoded from JSON (None for null): as text SQLite gives the string "null"
     return rows.values(*FIELDS, board=KT(f"data__{language}__kind"),
-                       as_of=KeyTransform("as_of", _in(language))).first()
+                       as_of=KeyTransform("as_of", _in(language)), demo=KeyTransform("demo", _in(language))).first()
 
 
 def _fresh(row: dict) -> bool:
@@ -270,6 +270,7 @@ class DeferredDashboard:
     def __init__(self, area: Area, row: dict, language: str):
         self.area, self.kind, self.computed_at = area, row["board"], row["computed_at"]
         self.as_of = datetime.date.fromisoformat(row["as_of"]) if row["as_of"] else None
+        self.demo = bool(row["demo"])
         self.report_keys = _report_keys(area)
         self._pk, self._language = row["pk"], language
 

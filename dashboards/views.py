@@ -145,7 +145,7 @@ def _page_context(request, area) -> dict:
         "as_of": board.as_of,
         "computed_at": board.computed_at,
         "printed": timezone.localdate(),
-        "demo": shows_demo(area),
+        "demo": board.demo,
     }
 
 

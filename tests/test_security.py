@@ -97,10 +97,20 @@ def test_api_answers_carry_the_policy_too(client):
     assert "default-src 'self'" in client.get("/api/v1/households/")["Content-Security-Policy"]
 
 
-TEMPLATE_FILES = sorted((ROOT / "templates").rglob("*.html"))
+# The site's templates: templates/ and every project app's templates/ (the installed packages' are theirs).
+TEMPLATE_DIRS = [ROOT / "templates", *sorted(p for p in ROOT.glob("*/templates") if p.parent.name != "node_modules")]
+TEMPLATE_FILES = sorted(path for directory in TEMPLATE_DIRS for path in directory.rglob("*.html"))
 
 
-@pytest.mark.parametrize("path", TEMPLATE_FILES, ids=lambda p: str(p.relative_to(ROOT / "templates")))
+def template_id(path):
+    return str(path.relative_to(ROOT))
+
+
+def test_the_scans_see_every_apps_templates():
+    assert {"dashboards", "households", "assessments", "imports", "work"} <= {d.parent.name for d in TEMPLATE_DIRS}
+
+
+@pytest.mark.parametrize("path", TEMPLATE_FILES, ids=template_id)
 def test_templates_have_no_inline_script_style_or_event_handler(path):
     html = path.read_text(encoding="utf-8")
     html = re.sub(r"{% comment %}.*?{% endcomment %}", "", html, flags=re.S)
@@ -110,7 +120,7 @@ def test_templates_have_no_inline_script_style_or_event_handler(path):
     assert not re.search(r"\son[a-z]+\s*=", html)
 
 
-@pytest.mark.parametrize("path", TEMPLATE_FILES, ids=lambda p: str(p.relative_to(ROOT / "templates")))
+@pytest.mark.parametrize("path", TEMPLATE_FILES, ids=template_id)
 def test_every_post_form_carries_the_csrf_token(path):
     html = path.read_text(encoding="utf-8")
     forms = re.findall(r"<form\b[^>]*>(.*?)</form>", html, flags=re.S | re.I)

@@ -17,7 +17,6 @@ from villages.api.serializers import CountySerializer, TownshipSerializer, Villa
 from villages.api.views import LOOKUP
 from villages.filters import ReportFigureFilterSet, TownshipFilterSet, VillageFilterSet
 from villages.models import County, ReportFigure, Township, Village
-from villages.selectors import shows_demo
 
 from . import serializers as s
 
@@ -82,8 +81,7 @@ class AreaViewSet(ScopedReadOnlyViewSet):
     def summary(self, request, **kwargs):
         area = self.get_object()
         board = snapshots.dashboard(area)
-        demo = shows_demo(area)
-        summary = {"board": board, "demo": demo, "report_figures": reconciled(list(board.report_keys.values()))}
+        summary = {"board": board, "demo": board.demo, "report_figures": reconciled(list(board.report_keys.values()))}
         return Response(s.SummarySerializer(summary, context=self.get_serializer_context()).data)
 
     @extend_schema(summary="The area's charts (six village charts, and the collective economy above village level)",
