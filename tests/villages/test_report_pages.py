@@ -6,12 +6,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from villages.models import ReportFigure
-from villages.seed import seed_reports
-
-
-@pytest.fixture
-def seeded(db):
-    seed_reports()
 
 
 @pytest.fixture
