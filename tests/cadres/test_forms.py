@@ -10,8 +10,8 @@ from django.utils import timezone
 from cadres.models import AnnualCommitment, AttendanceReport, QuarterlyReport
 from households.models import Measure, Visit
 from households.services import MAX_MEASURE_AMOUNT
-from tests.cadres.conftest import login
 from tests.factories import make_attendance_report
+from tests.support import login
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from cadres.models import AttendanceReport
 from households.models import Household, Member
 from povertyboard.history import history_of
-from tests.cadres.conftest import login
 from tests.factories import (
     make_allocation,
     make_attendance_report,
@@ -19,6 +18,7 @@ from tests.factories import (
     make_household,
     make_member,
 )
+from tests.support import login
 from villages.models import FundAllocation, Gate, GateTransition
 
 pytestmark = pytest.mark.django_db

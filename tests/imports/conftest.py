@@ -7,15 +7,12 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
-from auditlog.models import LogEntry
 
-from cadres.models import AttendanceReport
-from households.models import CrossCheckFlag, HelperStaff, Household, Measure, Member, Pairing, StatusChange
 from imports.services import check_file, run_import
 from povertyboard import access
 from povertyboard.resident_ids import SEX_MALE, make_resident_id
-from tests.cadres.conftest import make_user
 from tests.factories import make_cadre, make_county, make_township, make_unit, make_village
+from tests.support import make_user
 
 HOUSEHOLD_HEADERS = ["行政村代码", "乡镇（街道）", "行政村", "户编号", "村民小组", "户主姓名", "联系电话",
                      "主要致贫原因", "次要致贫原因", "脱贫意愿", "状态", "识别年度", "计划脱贫年度", "脱贫年度",
@@ -75,12 +72,6 @@ def csv_bytes(rows: list[dict], encoding="utf-8-sig") -> bytes:
     writer.writerows(rows)
     return out.getvalue().encode(encoding)
 
-
-def fingerprint() -> dict:
-    """Row counts of everything an import may write."""
-    models = (Household, Member, Measure, AttendanceReport, Pairing, HelperStaff, StatusChange, CrossCheckFlag,
-              LogEntry)
-    return {m.__name__: m.objects.count() for m in models}
 
 
 @pytest.fixture

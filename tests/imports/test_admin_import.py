@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from households.models import Household, Member
+from tests.support import fingerprint
 
-from .conftest import fingerprint, household_row, member_row, rid, xlsx
+from .conftest import household_row, member_row, rid, xlsx
 
 pytestmark = pytest.mark.django_db
 

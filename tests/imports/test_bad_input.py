@@ -11,18 +11,9 @@ import pytest
 
 from imports.services import FileRefused
 from tests.factories import make_household, make_member
+from tests.support import fingerprint
 
-from .conftest import (
-    HOUSEHOLD_HEADERS,
-    bad_checksum,
-    csv_bytes,
-    fingerprint,
-    household_row,
-    member_row,
-    problems_of,
-    rid,
-    xlsx,
-)
+from .conftest import HOUSEHOLD_HEADERS, bad_checksum, csv_bytes, household_row, member_row, problems_of, rid, xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,9 @@ from imports import resources
 from imports.resources import HouseholdResource
 from povertyboard.resident_ids import mask_resident_id
 from tests.factories import make_household
+from tests.support import fingerprint
 
-from .conftest import fingerprint, household_row, member_row, problems_of, rid, xlsx
+from .conftest import household_row, member_row, problems_of, rid, xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -26,8 +26,9 @@ from tests.factories import (
     make_pairing,
     make_period,
 )
+from tests.support import fingerprint
 
-from .conftest import csv_bytes, fingerprint, household_row, member_row, problems_of, rid, xlsx
+from .conftest import csv_bytes, household_row, member_row, problems_of, rid, xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,9 @@ from django.urls import reverse
 from households.models import CrossCheckFlag, Household
 from povertyboard.resident_ids import mask_resident_id
 from tests.factories import make_crosscheck_flag, make_household, make_member
+from tests.support import fingerprint
 
-from .conftest import bad_checksum, csv_bytes, fingerprint, household_row, member_row, rid, xlsx
+from .conftest import bad_checksum, csv_bytes, household_row, member_row, rid, xlsx
 
 pytestmark = pytest.mark.django_db
 

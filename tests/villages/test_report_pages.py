@@ -5,13 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from demo.seed import seed_reports
 from villages.models import ReportFigure
-
-
-@pytest.fixture
-def seeded(db):
-    seed_reports()
 
 
 @pytest.fixture
