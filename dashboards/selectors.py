@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.paginator import Page, Paginator
 from django.db import models
 
-from povertyboard.resident_ids import mask_resident_id
+from povertyboard.privacy import shown
 from villages.models import ReportFigure
 
 from . import dashboard, figures
@@ -29,15 +29,15 @@ def _columns(model) -> list[tuple[models.Field, str]]:
 
 
 def rows_table(rows, page_number, may_see_ids: bool = False) -> dict:
-    """A page of rows as a table: headers, cells (choices shown by label, resident IDs masked) and the page."""
+    """A page of rows as a table: headers, cells (choices shown by label, personal data reduced for all but
+    administrators: povertyboard.privacy) and the page."""
     columns = _columns(rows.model)
     page = Paginator(rows.order_by("pk").values_list(*[path for _f, path in columns]), ROWS_PER_PAGE).get_page(
         page_number)
-    masked = set() if may_see_ids else {i for i, (c, _p) in enumerate(columns) if c.name == "id_number"}
+    names = [c.name for c, _p in columns]
     choices = {i: dict(c.flatchoices) for i, (c, _p) in enumerate(columns) if c.choices}
     table = [
-        [mask_resident_id(v) if i in masked else choices[i].get(v, v) if i in choices else v
-         for i, v in enumerate(row)]
+        [choices[i].get(v, v) if i in choices else shown(names[i], v, whole=may_see_ids) for i, v in enumerate(row)]
         for row in page
     ]
     return {

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from povertyboard.access import access_of, get_readable_or_404
 from povertyboard.history import history_of, history_of_many
-from povertyboard.resident_ids import mask_resident_id
+from povertyboard.privacy import shown
 
 from .filters import COUNTY_PATH, FLAG_CHOICES, FLAGS, HouseholdFilter, add_row_figures
 from .models import Benefit, Household, HouseholdYear, Measure, Member, Pairing, Visit
@@ -170,7 +170,8 @@ def household_detail(request, household_id: int):
     today = timezone.localdate()
     members = list(Member.objects.filter(household=household).order_by("id"))
     for member in members:
-        member.shown_id = member.id_number if access.may_see_resident_ids else mask_resident_id(member.id_number)
+        member.shown_id = shown("id_number", member.id_number, whole=access.may_see_resident_ids)
+        member.shown_birth = shown("birth_date", member.birth_date.isoformat(), whole=access.may_see_resident_ids)
         member.age = _age(member.birth_date, today)
     years = list(HouseholdYear.objects.filter(household=household).order_by("year"))
     status_changes = list(household.status_changes.order_by("date", "id"))

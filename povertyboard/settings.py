@@ -304,11 +304,12 @@ if not DEBUG:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
 
 # History (issue 4): every create / update / delete of these models is recorded with who, when and
-# old → new (django-auditlog). Resident IDs are stored masked in the log as on the pages.
+# old → new (django-auditlog). Resident IDs, birth dates and phones are stored reduced in the log, as a
+# non-administrator sees them (povertyboard/privacy.py).
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
-    "households.Household",
-    {"model": "households.Member", "mask_fields": ["id_number"],
-     "mask_callable": "povertyboard.resident_ids.mask_resident_id"},
+    {"model": "households.Household", "mask_fields": ["phone"], "mask_callable": "povertyboard.privacy.reduce_logged"},
+    {"model": "households.Member", "mask_fields": ["id_number", "birth_date", "phone"],
+     "mask_callable": "povertyboard.privacy.reduce_logged"},
     "households.HouseholdYear",
     "households.Measure",
     "households.Benefit",

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from povertyboard.access import access_of
+from povertyboard.api.base import PhoneField
 
 from ..models import (
     AnnualCommitment,
@@ -18,28 +18,6 @@ from ..models import (
 )
 
 DAYS = {"min_value": 0, "max_value": 31}
-
-
-def mask_phone(value: str) -> str:
-    """13912345678 → 139****5678; a short number is masked whole."""
-    if len(value) <= 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
-
-
-class PhoneField(serializers.CharField):
-    """A phone number, masked for everyone but administrators (personal data, as resident IDs)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("read_only", True)
-        kwargs.setdefault("help_text", _("联系电话；非管理员只看到掩码（前 3 位与后 4 位）。"))
-        super().__init__(**kwargs)
-
-    def to_representation(self, value):
-        request = self.context.get("request")
-        if request is not None and access_of(request.user).is_admin:
-            return value
-        return mask_phone(value)
 
 
 def county_code():

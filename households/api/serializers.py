@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from cadres.models import Unit
 from povertyboard.access import access_of
-from povertyboard.api.base import ResidentIdField
+from povertyboard.api.base import BirthDateField, ResidentIdField
 from villages.models import Village
 
 from .. import services
@@ -103,11 +103,13 @@ INCOME = HouseholdSerializer._declared_fields["latest_income"]
 
 class HouseholdMemberSerializer(serializers.ModelSerializer):
     id_number = ResidentIdField()
+    birth_date = BirthDateField()
+    birth_year = serializers.IntegerField(source="birth_date.year", read_only=True, help_text=_("出生年份。"))
 
     class Meta:
         model = Member
-        fields = ["id", "name", "id_number", "relation", "sex", "birth_date", "education", "health", "labour",
-                  "is_student"]
+        fields = ["id", "name", "id_number", "relation", "sex", "birth_date", "birth_year", "education", "health",
+                  "labour", "is_student"]
         read_only_fields = fields
 
 

@@ -84,7 +84,7 @@ class MemberViewSet(ScopedReadOnlyViewSet):
     queryset = Member.objects.select_related("household__village")
     serializer_class = s.MemberSerializer
     filterset_class = MemberFilter
-    ordering_fields = ["name", "birth_date", "household"]
+    ordering_fields = ["name", "household"]  # not by birth date: an order of hidden dates is an oracle of them
     ordering = ["household", "id"]
     search_fields = ["name"]
 

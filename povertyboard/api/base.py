@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, viewsets
 
 from povertyboard.access import Access, access_of
+from povertyboard.privacy import mask_phone
 from povertyboard.resident_ids import mask_resident_id
 
 
@@ -73,7 +74,35 @@ class ResidentIdField(serializers.CharField):
         super().__init__(**kwargs)
 
     def to_representation(self, value):
-        request = self.context.get("request")
-        if request is not None and access_of(request.user).may_see_resident_ids:
-            return value
-        return mask_resident_id(value)
+        return value if _whole(self) else mask_resident_id(value)
+
+
+def _whole(field) -> bool:
+    request = field.context.get("request")
+    return request is not None and access_of(request.user).may_see_resident_ids
+
+
+class BirthDateField(serializers.DateField):
+    """A birth date, whole for administrators only (povertyboard/privacy.py: with the masked ID's last digits it
+    would give the whole ID); null for everyone else, who read `birth_year`."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("help_text", _("出生日期；仅管理员可见，其他用户为空（见 birth_year）。"))
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if _whole(self) else None
+
+
+class PhoneField(serializers.CharField):
+    """A phone number, masked for everyone but administrators (povertyboard/privacy.py)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("help_text", _("联系电话；非管理员只看到掩码（前 3 位与后 4 位）。"))
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value if _whole(self) else mask_phone(value)
