@@ -200,7 +200,25 @@ def test_one_rule_reduces_each_personal_field(field, value, expected):
 
 @pytest.mark.parametrize(("value", "expected"), [
     ("632801198004060029", "632801********0029"), ("1980-04-06", "1980"), ("13912345678", "139****5678"),
+    ("632801********0029", "632801********0029"), ("139****5678", "139****5678"), ("1980", "1980"),
 ])
 def test_the_history_reduces_what_it_stores(value, expected):
     assert reduce_logged(value) == expected
     assert birth_year(None) == ""
+
+
+def test_the_migration_reduces_what_the_history_held_whole(people):
+    """households/migrations/0005: entries written before the rule are reduced once (and reduced ones kept)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("households.migrations.0005_history_personal_fields_reduced")
+    member = people["household"].members.order_by("pk").first()
+    entry = LogEntry.objects.log_create(member, action=LogEntry.Action.UPDATE, changes={
+        "birth_date": ["1980-04-06", member.birth_date.isoformat()], "phone": ["", "13912345678"],
+        "id_number": [mask_resident_id(member.id_number), member.id_number], "name": ["甲", "乙"]}, force_log=True)
+    migration.reduce_history(apps, None)
+    entry.refresh_from_db()
+    assert entry.changes == {"birth_date": ["1980", str(member.birth_date.year)], "phone": ["", "139****5678"],
+                             "id_number": [mask_resident_id(member.id_number)] * 2, "name": ["甲", "乙"]}
