@@ -44,7 +44,7 @@ class ScorecardFilterSet(django_filters.FilterSet):
             units = Unit.objects.filter(county=period.county_id, cadres__isnull=False)
             self.filters["unit"].queryset = units.distinct()
             self.filters["village"].extra["choices"] = list(
-                Village.objects.filter(township__county=period.county_id, assignments__isnull=False)
+                Village.objects.in_county(period.county_id).filter(assignments__isnull=False)
                 .distinct().order_by("code").values_list("code", "name")
             )
 
@@ -69,5 +69,5 @@ class PeriodFilterSet(django_filters.FilterSet):
 class PeriodInputFilterSet(django_filters.FilterSet):
     """The API's filters of scoring inputs (any of the four kinds): period and cadre, in the user's counties."""
 
-    period = IdFilter(queryset=in_area(AssessmentPeriod, "county"), label=_("考核期"))
-    cadre = IdFilter(queryset=in_area(Cadre, "county"), label=_("干部"))
+    period = IdFilter(queryset=in_area(AssessmentPeriod), label=_("考核期"))
+    cadre = IdFilter(queryset=in_area(Cadre), label=_("干部"))

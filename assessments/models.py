@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from povertyboard.access import RestrictedManager
+
 
 class Grade(models.TextChoices):
     EXCELLENT = "excellent", _("优秀")
@@ -46,6 +48,9 @@ class AssessmentPeriod(models.Model):
     threshold_basic = models.DecimalField(_("基本称职分数线"), max_digits=5, decimal_places=2,
                                           default=Decimal("60"))
     closed = models.BooleanField(_("已结束"), default=False)
+
+    county_path = "county"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("考核期")
@@ -98,6 +103,9 @@ class AssessmentPeriod(models.Model):
 
 class PeriodInput(models.Model):
     """An input of one period's scoring; refused once the period is closed."""
+
+    county_path = "period__county"
+    objects = RestrictedManager()
 
     class Meta:
         abstract = True
@@ -237,6 +245,9 @@ class Scorecard(models.Model):
     incomplete = models.BooleanField(_("数据不全"), default=False)
     missing = models.CharField(_("缺少的数据"), max_length=200, blank=True)
     computed_at = models.DateTimeField(_("计算时间"))
+
+    county_path = "period__county"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("考核记分卡")

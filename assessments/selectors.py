@@ -3,13 +3,13 @@
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from cadres.models import Assignment
-from villages.selectors import Area, county_of
+from villages.selectors import Area
 
 from .models import AssessmentPeriod, BonusItem, Scorecard, Veto
 
 
 def periods(area: Area, kind: str | None = None) -> QuerySet[AssessmentPeriod]:
-    rows = AssessmentPeriod.objects.filter(county=county_of(area))
+    rows = AssessmentPeriod.objects.in_county(area.county_id)
     return rows.filter(kind=kind) if kind else rows
 
 
@@ -20,15 +20,14 @@ def latest_annual_period(area: Area) -> QuerySet[AssessmentPeriod]:
 
 
 def bonus_items(area: Area) -> QuerySet[BonusItem]:
-    return BonusItem.objects.filter(period__county=county_of(area))
+    return BonusItem.objects.in_county(area.county_id)
 
 
 def scorecards(period: AssessmentPeriod) -> QuerySet[Scorecard]:
     """The period's scorecards with the cadre, unit, and the village and role of the cadre's latest
     resident assignment in the county — one query, whatever the number of cadres."""
-    latest = Assignment.objects.filter(
-        cadre=OuterRef("cadre"), role__in=Assignment.RESIDENT_ROLES,
-        village__county=period.county_id, start_date__lte=period.end_date,
+    latest = Assignment.objects.in_county(period.county_id).filter(
+        cadre=OuterRef("cadre"), role__in=Assignment.RESIDENT_ROLES, start_date__lte=period.end_date,
     ).order_by("-start_date")
     return (
         Scorecard.objects.filter(period=period)

@@ -55,7 +55,7 @@ def period_months(period: AssessmentPeriod) -> list[datetime.date]:
 
 def _resident_assignments(period: AssessmentPeriod):
     """Resident assignments (第一书记 / 工作队) to a village of the period's county, at any time."""
-    return Assignment.objects.filter(village__county=period.county_id, role__in=Assignment.RESIDENT_ROLES)
+    return Assignment.objects.in_county(period.county_id).filter(role__in=Assignment.RESIDENT_ROLES)
 
 
 def _scored_cadre_ids(period: AssessmentPeriod):

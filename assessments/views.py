@@ -26,15 +26,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _period(request, period_id: int) -> AssessmentPeriod:
     """The period, if the user is a supervisor (else 403) of its county (else 404)."""
     require(request.user, access_of(request.user).is_supervisor)
-    return get_readable_or_404(request.user, AssessmentPeriod.objects.select_related("county"), "county",
-                               pk=period_id)
+    return get_readable_or_404(request.user, AssessmentPeriod.objects.select_related("county"), pk=period_id)
 
 
 @require_safe
 def periods(request):
     access = access_of(request.user)
     require(request.user, access.is_supervisor)
-    rows = access.restrict(AssessmentPeriod.objects.select_related("county"), "county").annotate(
+    rows = access.restrict(AssessmentPeriod.objects.select_related("county")).annotate(
         scored=Count("scorecards"),
     ).order_by("county__code", "-start_date")
     return render(request, "assessments/periods.html", {"periods": rows})

@@ -1,5 +1,5 @@
 """The API household list's page and count queries for one county, under EXPLAIN (ANALYZE, BUFFERS), best of 5:
-scoped through the village's copy of its county (households.filters.COUNTY_PATH) and through its township, the
+scoped through the village's copy of its county (Household.county_path) and through its township, the
 walk it replaced (bench/RESULTS.md, issue #8). PostgreSQL only; the county is loadstaff's (bench/load/prep.py),
 or the largest generated one.
 
@@ -20,7 +20,6 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
 from households.api.views import HouseholdViewSet  # noqa: E402
-from households.filters import COUNTY_PATH  # noqa: E402
 from households.models import Household  # noqa: E402
 from villages.models import County, UserArea  # noqa: E402
 
@@ -44,7 +43,8 @@ def main():
     county = area.county if area else County.objects.filter(code__startswith="99").annotate(
         n=Count("townships__villages__households")).order_by("-n").first()
     print(f"county {county.code} {county.name}; households in the database {Household.objects.count():,}")
-    for path in (COUNTY_PATH, "village__township__county"):
+    through_township = f"{Household.village_path}__township__county"  # the walk replaced, on purpose not declared
+    for path in (Household.county_path, through_township):
         rows = HouseholdViewSet.queryset.filter(**{f"{path}__in": [county.pk]})
         page = rows[:50].query.sql_with_params()
         count_sql, params = rows.order_by().values("pk").query.sql_with_params()

@@ -59,7 +59,7 @@ class CadreAdmin(admin.ModelAdmin):
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
     list_display = ("cadre", "role", "village", "village__township", "start_date", "end_date")
-    list_filter = ("role", "village__township__county", "village__township",
+    list_filter = ("role", Assignment.county_path, "village__township",
                    ("end_date", admin.EmptyFieldListFilter))
     search_fields = ("cadre__name", "village__name", "village__code")
     list_select_related = ("cadre", "village__township")

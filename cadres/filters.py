@@ -8,7 +8,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from povertyboard.access import active_assignment_q
+from povertyboard.access import active_assignment_q, county_lookup
 from povertyboard.filters import IdFilter, YesNoFilter, in_area, year_filter
 from povertyboard.forms import MonthField
 from villages.filters import county_filter, village_filter
@@ -30,7 +30,7 @@ YEAR = _("年度")
 
 
 def cadre_filter(field_name: str = "cadre"):
-    return IdFilter(field_name=field_name, queryset=in_area(Cadre, "county"), label=_("干部 ID"))
+    return IdFilter(field_name=field_name, queryset=in_area(Cadre), label=_("干部 ID"))
 
 
 class MonthFilter(django_filters.DateFilter):
@@ -41,7 +41,7 @@ class MonthFilter(django_filters.DateFilter):
 
 class CadreFilterSet(django_filters.FilterSet):
     county = county_filter(field_name="county", label=COUNTY)
-    unit = IdFilter(queryset=in_area(Unit, "county"), label=_("派出单位 ID"))
+    unit = IdFilter(queryset=in_area(Unit), label=_("派出单位 ID"))
     village = village_filter(field_name="assignments__village", method="filter_current_assignment",
                              label=_("现任职行政村代码"))
     role = django_filters.ChoiceFilter(field_name="assignments__role", choices=Assignment.Role.choices,
@@ -78,7 +78,7 @@ class UnitFilterSet(django_filters.FilterSet):
 
 
 class AssignmentFilterSet(django_filters.FilterSet):
-    county = county_filter(field_name="village__township__county", label=COUNTY)
+    county = county_filter(field_name=county_lookup(Assignment), label=COUNTY)
     village = village_filter()
     cadre = cadre_filter()
     role = django_filters.ChoiceFilter(choices=Assignment.Role.choices, label=_("角色"))
@@ -104,8 +104,8 @@ class TrainingFilterSet(django_filters.FilterSet):
 
 
 class TrainingAttendanceFilterSet(django_filters.FilterSet):
-    county = county_filter(field_name="training__county", label=COUNTY)
-    training = IdFilter(queryset=in_area(Training, "county"), label=_("培训 ID"))
+    county = county_filter(field_name=county_lookup(TrainingAttendance), label=COUNTY)
+    training = IdFilter(queryset=in_area(Training), label=_("培训 ID"))
     cadre = cadre_filter()
 
     class Meta:
@@ -114,7 +114,7 @@ class TrainingAttendanceFilterSet(django_filters.FilterSet):
 
 
 class PromotionFilterSet(django_filters.FilterSet):
-    county = county_filter(field_name="cadre__county", label=COUNTY)
+    county = county_filter(field_name=county_lookup(Promotion), label=COUNTY)
     cadre = cadre_filter()
     date = django_filters.DateFromToRangeFilter(label=_("日期（date_after / date_before）"))
 
@@ -124,7 +124,7 @@ class PromotionFilterSet(django_filters.FilterSet):
 
 
 class AttendanceReportFilterSet(django_filters.FilterSet):
-    county = county_filter(field_name="cadre__county", label=COUNTY)
+    county = county_filter(field_name=county_lookup(AttendanceReport), label=COUNTY)
     cadre = cadre_filter()
     month = MonthFilter(label=_("月份（YYYY-MM）"))
     year = year_filter(YEAR, field_name="month__year")
@@ -136,7 +136,7 @@ class AttendanceReportFilterSet(django_filters.FilterSet):
 
 
 class CommitmentFilterSet(django_filters.FilterSet):
-    county = county_filter(field_name="cadre__county", label=COUNTY)
+    county = county_filter(field_name=county_lookup(AnnualCommitment), label=COUNTY)
     cadre = cadre_filter()
     year = year_filter(YEAR)
 
@@ -146,7 +146,7 @@ class CommitmentFilterSet(django_filters.FilterSet):
 
 
 class QuarterlyReportFilterSet(django_filters.FilterSet):
-    county = county_filter(field_name="cadre__county", label=COUNTY)
+    county = county_filter(field_name=county_lookup(QuarterlyReport), label=COUNTY)
     cadre = cadre_filter()
     year = year_filter(YEAR)
     quarter = django_filters.ChoiceFilter(choices=[(q, str(q)) for q in range(1, 5)], label=_("季度"))

@@ -11,6 +11,7 @@ from django.db.models.functions import Substr
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
+from povertyboard.access import RestrictedManager
 from povertyboard.db import DateDigits
 
 
@@ -29,6 +30,9 @@ class Unit(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    county_path = "county"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("单位")
@@ -51,6 +55,9 @@ class Cadre(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="cadre", verbose_name=_("登录账号"))
     is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    county_path = "county"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("干部")
@@ -82,6 +89,10 @@ class Assignment(models.Model):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
+
+    county_path = "village__county"
+    village_path = "village"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("驻村任职")
@@ -122,6 +133,9 @@ class Training(models.Model):
     location = models.CharField(_("地点"), max_length=100, blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
+    county_path = "county"
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("培训")
         verbose_name_plural = _("培训")
@@ -137,6 +151,9 @@ class TrainingAttendance(models.Model):
                                  verbose_name=_("培训"))
     cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="training_attendances",
                               verbose_name=_("干部"))
+
+    county_path = "training__county"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("参训记录")
@@ -154,6 +171,9 @@ class Promotion(models.Model):
     from_post = models.CharField(_("原职务"), max_length=100)
     to_post = models.CharField(_("新职务"), max_length=100)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    county_path = "cadre__county"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("提拔使用")
@@ -177,6 +197,9 @@ class AttendanceReport(models.Model):
     unreported_absences = models.PositiveSmallIntegerField(_("未报备离岗天数"), default=0)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     locked = models.BooleanField(_("已锁定"), default=False)
+
+    county_path = "cadre__county"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("考勤月报")
@@ -228,6 +251,9 @@ class AnnualCommitment(models.Model):
     content = models.TextField(_("承诺内容"))
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
 
+    county_path = "cadre__county"
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("年度承诺")
         verbose_name_plural = _("年度承诺")
@@ -247,6 +273,9 @@ class QuarterlyReport(models.Model):
     quarter = models.PositiveSmallIntegerField(_("季度"), validators=[MinValueValidator(1), MaxValueValidator(4)])
     content = models.TextField(_("报告内容"))
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+
+    county_path = "cadre__county"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("季度报告")

@@ -6,9 +6,9 @@ import datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from povertyboard.access import Access, active_assignment_q
+from povertyboard.access import CHANGE, Access, active_assignment_q
 from villages.models import Village
-from villages.selectors import Area, area_q, county_of
+from villages.selectors import Area, area_q
 
 from .models import (
     AnnualCommitment,
@@ -46,23 +46,22 @@ def poor_villages_without(area: Area, roles) -> QuerySet[Village]:
 
 
 def trainings(area: Area) -> QuerySet[Training]:
-    return Training.objects.filter(county=county_of(area))
+    return Training.objects.in_county(area.county_id)
 
 
 def training_attendances(area: Area) -> QuerySet[TrainingAttendance]:
-    return TrainingAttendance.objects.filter(training__county=county_of(area))
+    return TrainingAttendance.objects.in_county(area.county_id)
 
 
 def promotions(area: Area) -> QuerySet[Promotion]:
-    return Promotion.objects.filter(cadre__county=county_of(area))
+    return Promotion.objects.in_county(area.county_id)
 
 
 def my_assignments(access: Access) -> QuerySet[Assignment]:
     """The user's current assignments (the villages they write for), with the village's counts."""
     today = timezone.localdate()
     return (
-        Assignment.objects.filter(active_assignment_q(today), cadre_id=access.cadre_id,
-                                  village__in=access.writable_villages().values("pk"))
+        access.restrict(Assignment.objects.filter(active_assignment_q(today), cadre_id=access.cadre_id), CHANGE)
         .select_related("village__township")
         .annotate(
             household_count=Count("village__households", distinct=True),
@@ -92,7 +91,7 @@ def _own_or_area(access: Access, rows: QuerySet) -> QuerySet:
     """A cadre's own reports; for county staff and supervisors those of their area's cadres."""
     if access.is_cadre and not (access.is_supervisor or access.is_county_staff):
         return rows.filter(cadre_id=access.cadre_id)
-    return access.restrict(rows, "cadre__county")
+    return access.restrict(rows)
 
 
 def attendance_reports_for(access: Access) -> QuerySet[AttendanceReport]:

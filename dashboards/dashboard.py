@@ -25,11 +25,11 @@ from households import selectors as households
 from households.models import EIGHT_BATCHES, Household, MeasureCategory, PovertyCause
 from povertyboard.db import yuan_to_wan
 from villages import selectors as villages
-from villages.models import County, FundSource, Gate, Project, ReportFigure, Township, Village
+from villages.models import FundSource, Gate, Project, ReportFigure, Village
+from villages.selectors import Area
 
 from . import figures
 
-Area = County | Township | Village
 HS = Household.Status
 
 # ------------------------------------------------------------------ what a number is
@@ -224,14 +224,6 @@ PARAMETER_LABELS = {"year": _("年末")}
 
 
 
-def area_kind(area: Area) -> str:
-    return {County: "county", Township: "township", Village: "village"}[type(area)]
-
-
-def area_ref(area: Area) -> str:
-    return str(area.pk) if isinstance(area, Township) else area.code
-
-
 def _lookup_field(model, path: str):
     """The model field at the end of a lookup path such as "pairings__helper__unit__kind"."""
     parts = path.split("__")
@@ -292,12 +284,12 @@ def filter_labels(rows: QuerySet, applied: dict) -> list[tuple[str, str]]:
 
 
 def headline(area: Area) -> list[Number]:
-    return [Number(key, *LABELS[key], figures.compute(key, area)) for key in HEADLINE[area_kind(area)]]
+    return [Number(key, *LABELS[key], figures.compute(key, area)) for key in HEADLINE[area.area_kind]]
 
 
 def report_figures_of(area: Area) -> dict:
     """Report figures stated for the area (only a county has them): key -> ReportFigure."""
-    if not isinstance(area, County):
+    if area.area_kind != "county":
         return {}
     found = list(ReportFigure.objects.filter(county=area))
     for f in found:
@@ -318,19 +310,24 @@ def _n(value) -> Decimal:
     return Decimal(value or 0)
 
 
+# How the distribution chart breaks an area's households down: a village by group, a township by village, a county
+# by township (the field grouped on and its label).
+BREAKDOWN = {"township": ("village", "village__name"), "county": ("village__township", "village__township__name")}
+BREAKDOWN_NOTES = {"village": _("按村民小组统计"), "township": _("按行政村统计"), "county": _("按乡镇统计")}
+
+
 def distribution_chart(area: Area) -> Chart:
     """1 贫困户分布图: households by village group (village), village (township) or township (county) and status."""
     rows = households.households_in(area)
     counts = households.status_counts()
-    if isinstance(area, Village):
+    if area.area_kind == "village":
         by_group = {r["group_no"]: r for r in rows.values("group_no").annotate(**counts).order_by("group_no")}
         groups = sorted(set(range(1, area.group_count + 1)) | set(by_group))
         labels = [_shown_with(_("第%(n)s组"), n=g) for g in groups]
         data = [(("group_no", str(g)),) for g in groups]
         found = [by_group.get(g, {}) for g in groups]
     else:
-        dim, name = ("village__township", "village__township__name") if isinstance(area, County) \
-            else ("village", "village__name")
+        dim, name = BREAKDOWN[area.area_kind]
         found = list(rows.values(dim, name).annotate(**counts).order_by(name))
         labels = [r[name] for r in found]
         data = [((dim, str(r[dim])),) for r in found]
@@ -345,8 +342,7 @@ def distribution_chart(area: Area) -> Chart:
         [series(_("未脱贫"), "poor_not_at_risk_count", households.POOR_NOT_AT_RISK),
          series(_("监测（易返贫）"), "at_risk_count", [HS.AT_RISK]), series(_("已脱贫"), "exited_count", [HS.EXITED])],
         stacked=True, unit=_("户"),
-        note=_("按村民小组统计") if isinstance(area, Village) else
-        _("按行政村统计") if isinstance(area, Township) else _("按乡镇统计"),
+        note=BREAKDOWN_NOTES[area.area_kind],
     )
 
 
@@ -507,7 +503,7 @@ def as_of(area: Area) -> datetime.date | None:
 
 def dashboard(area: Area) -> Dashboard:
     """Everything an area page shows; a fixed number of queries whatever the data size."""
-    kind = area_kind(area)
+    kind = area.area_kind
     charts = [make(area) for make in SIX_CHARTS]
     tables = {"funds_by_gate": funds_by_gate(area), "projects_by_status": projects_by_status(area)}
     if kind != "village":

@@ -29,6 +29,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject, cached_property
 
+from povertyboard.access import county_lookup
 from villages.models import (
     CollectiveEconomy,
     County,
@@ -41,10 +42,10 @@ from villages.models import (
     Township,
     Village,
 )
+from villages.selectors import Area
 
 from . import dashboard as dashboards
 
-Area = County | Township | Village
 KIND = DashboardSnapshot.Kind
 BATCH = 500
 
@@ -167,7 +168,7 @@ def _changed(sender, instance) -> None:
         counties_changed([instance.county_id])
     elif sender is CrossCheckFlag:  # the county page counts the flags awaiting review
         counties_changed(Household.objects.filter(pk=instance.household_id).values_list(
-            "village__township__county_id", flat=True), whole=False)
+            county_lookup(Household), flat=True), whole=False)
     elif sender is Cadre:  # a village page shows its team's names and units
         villages_changed(Assignment.objects.filter(cadre=instance).values_list("village_id", flat=True))
     elif sender is HelperStaff:
@@ -209,7 +210,7 @@ FIELDS = ("pk", "version", "computed_version", "computed_at")
 
 
 def _rows(area: Area):
-    return DashboardSnapshot.objects.filter(kind=dashboards.area_kind(area), area_id=area.pk)
+    return DashboardSnapshot.objects.filter(kind=area.area_kind, area_id=area.pk)
 
 
 def _in(language: str) -> KeyTransform:
@@ -240,12 +241,10 @@ def _language() -> str:
 
 def _compute(area: Area, row: dict | None) -> dashboards.Dashboard:
     """Compute the dashboard and store it in every language, unless the area changed since `row` was read."""
-    kind, rows = dashboards.area_kind(area), _rows(area)
+    rows = _rows(area)
     if row is None:
-        county_id = area.pk if kind == KIND.COUNTY else \
-            area.county_id if kind == KIND.TOWNSHIP else area.township.county_id
-        DashboardSnapshot.objects.bulk_create([DashboardSnapshot(kind=kind, area_id=area.pk, county_id=county_id)],
-                                              ignore_conflicts=True)
+        DashboardSnapshot.objects.bulk_create(
+            [DashboardSnapshot(kind=area.area_kind, area_id=area.pk, county_id=area.county_id)], ignore_conflicts=True)
         row = rows.values(*FIELDS).get()
     board = dashboards.dashboard(area)  # its labels are translated when shown
     board.computed_at = timezone.now()

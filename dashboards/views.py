@@ -18,7 +18,7 @@ from povertyboard import context_processors
 from povertyboard.access import access_of, get_readable_or_404
 from povertyboard.context_processors import user_counties
 from villages.models import County, ReportFigure, Township, Village
-from villages.selectors import county_of, shows_demo
+from villages.selectors import shows_demo
 
 from . import dashboard as dashboards
 from . import figures as report_figures
@@ -29,9 +29,9 @@ from . import selectors, snapshots
 def figures(request):
     """Every report figure of the user's counties beside the value recomputed from the rows, with its source."""
     access = access_of(request.user)
-    counties = access.restrict(County.objects.filter(report_figures__isnull=False), "").distinct()
+    counties = access.restrict(County.objects.filter(report_figures__isnull=False)).distinct()
     selected = request.GET.get("county", "")
-    stored = access.restrict(ReportFigure.objects.all(), "county")
+    stored = access.restrict(ReportFigure.objects.all())
     if selected:
         stored = stored.filter(county__code=selected)
     results = report_figures.reconcile(stored)
@@ -47,7 +47,7 @@ def figures(request):
 @require_safe
 def figure_rows(request, county_code: str, key: str):
     """The rows one report figure is computed from (only for a county the user may read)."""
-    figure = get_readable_or_404(request.user, ReportFigure.objects.select_related("county"), "county",
+    figure = get_readable_or_404(request.user, ReportFigure.objects.select_related("county"),
                                  county__code=county_code, key=key)
     if key not in report_figures.FIGURES:
         raise Http404
@@ -63,21 +63,21 @@ def figure_rows(request, county_code: str, key: str):
 # ------------------------------------------------------------------ area pages (issue 3)
 
 
+# Each kind of area with what its pages show of the areas above it.
+AREAS = {"county": County.objects.all(), "township": Township.objects.with_county(),
+         "village": Village.objects.select_related("township").with_county()}
+
+
 def _area(request, kind: str, ref: str):
-    """The county, township or village the user may read, or 404."""
-    user = request.user
-    if kind == "county":
-        return get_readable_or_404(user, County.objects.all(), "", code=ref)
-    if kind == "township":
-        return get_readable_or_404(user, Township.objects.select_related("county"), "county", pk=ref)
-    if kind == "village":
-        return get_readable_or_404(user, Village.objects.select_related("township__county"), "township__county",
-                                   code=ref)
-    raise Http404
+    """The county, township or village (by its area_ref) the user may read, or 404."""
+    if kind not in AREAS:
+        raise Http404
+    rows = AREAS[kind]
+    return get_readable_or_404(request.user, rows, **{rows.model.ref_field: ref})
 
 
 def _link(area, key: str, query: dict | None = None) -> str:
-    url = reverse("areas:rows", args=[dashboards.area_kind(area), dashboards.area_ref(area), key])
+    url = reverse("areas:rows", args=[area.area_kind, area.area_ref, key])
     return f"{url}?{urlencode(query)}" if query else url
 
 
@@ -135,7 +135,7 @@ class PageFigures:
 
 def _page_context(request, area) -> dict:
     board = snapshots.dashboard(area, deferred=True)
-    county = county_of(area)
+    county = area.county
     context_processors.note_county(request, county)
     return {
         "area": area,
@@ -200,7 +200,7 @@ def area_rows(request, area_kind: str, area_ref: str, key: str):
     return render(request, "dashboards/area_rows.html", {
         "area": area,
         "kind": area_kind,
-        "county": county_of(area),
+        "county": area.county,
         "key": key,
         "label": found.label,
         "unit": found.unit,
@@ -215,7 +215,7 @@ def area_rows(request, area_kind: str, area_ref: str, key: str):
 @require_safe
 def map_page(request, county_code: str):
     county = _area(request, "county", county_code)
-    villages = list(_villages_with_progress(Village.objects.filter(township__county=county)
+    villages = list(_villages_with_progress(Village.objects.in_county(county)
                                             .select_related("township")))
     points = []
     for v in villages:

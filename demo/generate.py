@@ -332,7 +332,7 @@ class CountyBuilder:
                         [Member.Labour.ABLE, Member.Labour.SKILLED, Member.Labour.WEAK]),
                 ))
         self.copy(Member, members)
-        ids = dict(Member.objects.filter(household__village__township__county=self.county)
+        ids = dict(Member.objects.in_county(self.county)
                    .values_list("id_number", "pk"))
         for m in members:
             m["id"] = ids[m["id_number"]]

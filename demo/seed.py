@@ -109,8 +109,8 @@ def check_conflicts(places: dict, figures: list[dict]) -> None:
             continue
         if county.name != c["name"]:
             problems.append(f"县（市）代码 {c['code']} 在数据库中名为“{county.name}”，而种子数据为“{c['name']}”。")
-        real_villages = Village.objects.filter(township__county=county, is_demo=False).count()
-        real_households = Household.objects.filter(village__township__county=county, is_demo=False).count()
+        real_villages = Village.objects.in_county(county).filter(is_demo=False).count()
+        real_households = Household.objects.in_county(county).filter(is_demo=False).count()
         if real_villages or real_households:
             problems.append(
                 f"{county.name} 已有非演示数据（{real_villages} 个行政村、{real_households} 户），"

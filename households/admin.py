@@ -23,9 +23,7 @@ from .models import (
     Visit,
 )
 
-COUNTY_FILTER = "village__township__county"
 TOWNSHIP_FILTER = "village__township"
-HOUSEHOLD_COUNTY_FILTER = "household__village__township__county"
 
 HOUSEHOLD_FLAGS = (
     ("is_dibao", _("低保")),
@@ -65,7 +63,7 @@ class HouseholdAdmin(admin.ModelAdmin):
     )
     list_display_links = ("number", "head_name")
     list_filter = (
-        "status", "primary_cause", COUNTY_FILTER, TOWNSHIP_FILTER, "is_dibao", "is_wubao",
+        "status", "primary_cause", Household.county_path, TOWNSHIP_FILTER, "is_dibao", "is_wubao",
         "has_dangerous_house", "is_relocated", "identified_year", "planned_exit_year", "exit_year", "is_demo",
     )
     # A member's name or ID number finds the household too.
@@ -97,7 +95,7 @@ class HouseholdAdmin(admin.ModelAdmin):
 @admin.register(HouseholdYear)
 class HouseholdYearAdmin(admin.ModelAdmin):
     list_display = ("household", "household__village", "year", "income_per_capita", "assets_per_capita")
-    list_filter = ("year", HOUSEHOLD_COUNTY_FILTER)
+    list_filter = ("year", HouseholdYear.county_path)
     search_fields = ("household__number", "household__head_name", "household__village__name")
     list_select_related = ("household__village",)
     autocomplete_fields = ("household",)
@@ -107,7 +105,7 @@ class HouseholdYearAdmin(admin.ModelAdmin):
 @admin.register(StatusChange)
 class StatusChangeAdmin(admin.ModelAdmin):
     list_display = ("household", "household__village", "from_status", "to_status", "date", "note")
-    list_filter = ("to_status", "from_status", HOUSEHOLD_COUNTY_FILTER)
+    list_filter = ("to_status", "from_status", StatusChange.county_path)
     search_fields = ("household__number", "household__head_name", "note")
     list_select_related = ("household__village",)
     autocomplete_fields = ("household",)
@@ -123,7 +121,7 @@ class MemberAdmin(admin.ModelAdmin):
     )
     list_filter = (
         "relation", "sex", "education", "health", "labour", "is_student",
-        HOUSEHOLD_COUNTY_FILTER, "household__village__township",
+        Member.county_path, "household__village__township",
     )
     search_fields = ("name", "id_number", "phone", "household__number", "household__head_name")
     list_select_related = ("household__village",)
@@ -142,7 +140,7 @@ class MeasureAdmin(admin.ModelAdmin):
         "title", "category", "status", "village", "household", "responsible", "planned_date",
         "implemented_date", "amount",
     )
-    list_filter = ("status", "category", COUNTY_FILTER, TOWNSHIP_FILTER)
+    list_filter = ("status", "category", Measure.county_path, TOWNSHIP_FILTER)
     search_fields = (
         "title", "village__name", "village__code", "household__number", "household__head_name",
         "responsible__name", "evidence",
@@ -161,7 +159,7 @@ class MeasureAdmin(admin.ModelAdmin):
 @admin.register(Benefit)
 class BenefitAdmin(admin.ModelAdmin):
     list_display = ("household", "member", "kind", "date", "amount", "expense", "provider", "note")
-    list_filter = ("kind", HOUSEHOLD_COUNTY_FILTER, "household__village__township")
+    list_filter = ("kind", Benefit.county_path, "household__village__township")
     search_fields = ("household__number", "household__head_name", "member__name", "member__id_number",
                      "provider", "note")
     list_select_related = ("household", "member")
@@ -183,7 +181,7 @@ class HelperStaffAdmin(admin.ModelAdmin):
 @admin.register(Pairing)
 class PairingAdmin(admin.ModelAdmin):
     list_display = ("household", "household__village", "helper", "start_date", "end_date")
-    list_filter = (HOUSEHOLD_COUNTY_FILTER, "helper__unit__kind", ("end_date", admin.EmptyFieldListFilter))
+    list_filter = (Pairing.county_path, "helper__unit__kind", ("end_date", admin.EmptyFieldListFilter))
     search_fields = ("household__number", "household__head_name", "helper__name", "helper__unit__name")
     list_select_related = ("household__village", "helper__unit")
     autocomplete_fields = ("household", "helper")
@@ -195,7 +193,7 @@ class PairingAdmin(admin.ModelAdmin):
 class VisitAdmin(admin.ModelAdmin):
     list_display = ("date", "kind", "village", "household", "cadre", "helper", "purpose")
     list_display_links = ("date", "kind")
-    list_filter = ("kind", COUNTY_FILTER, TOWNSHIP_FILTER)
+    list_filter = ("kind", Visit.county_path, TOWNSHIP_FILTER)
     search_fields = ("purpose", "notes", "village__name", "household__number", "household__head_name",
                      "cadre__name", "helper__name")
     list_select_related = ("village", "household", "cadre", "helper__unit")
@@ -208,7 +206,7 @@ class VisitAdmin(admin.ModelAdmin):
 class CrossCheckFlagAdmin(admin.ModelAdmin):
     list_display = ("household", "household__village", "source", "label", "list_date", "status", "decided_by",
                     "decided_at")
-    list_filter = ("status", "source", "label", "list_date", HOUSEHOLD_COUNTY_FILTER)
+    list_filter = ("status", "source", "label", "list_date", CrossCheckFlag.county_path)
     search_fields = ("household__number", "household__head_name", "source", "label", "matched_ids",
                      "decision_note")
     list_select_related = ("household__village", "decided_by")

@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Unit
-from povertyboard.access import access_of, active_assignment_q
+from povertyboard.access import access_of, active_assignment_q, county_lookup
 from povertyboard.filters import IdFilter, SortFilter, in_area
 from villages.filters import VILLAGES, county_filter, township_filter, village_filter
-from villages.models import Township
 
 from .models import (
     Benefit,
@@ -31,8 +30,6 @@ from .models import (
     PovertyCause,
     Visit,
 )
-
-COUNTY_PATH = "village__county"
 
 # ?flag= value -> the Household boolean it selects.
 FLAGS = {
@@ -128,16 +125,15 @@ def _with_county(field: forms.ModelChoiceField) -> None:
     plain = field.label_from_instance
 
     def label(obj):
-        township = obj if isinstance(obj, Township) else obj.township
-        return f"{township.county.name} · {plain(obj)}"
+        return f"{obj.county.name} · {plain(obj)}"
 
     field.label_from_instance = label
 
 
 class HouseholdFilter(django_filters.FilterSet):
-    county = county_filter(label=_("县（市）"), field_name=COUNTY_PATH, empty_label=_("全部"))
+    county = county_filter(label=_("县（市）"), field_name=county_lookup(Household), empty_label=_("全部"))
     township = township_filter(label=_("乡镇（街道）"), field_name="village__township", empty_label=_("全部"))
-    village = VillageFilter(label=_("行政村"), queryset=in_area(VILLAGES, "township__county"), to_field_name="code",
+    village = VillageFilter(label=_("行政村"), queryset=in_area(VILLAGES), to_field_name="code",
                             field_name="village", empty_label=_("全部"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Household.Status.choices, empty_label=_("全部"))
     cause = django_filters.ChoiceFilter(label=_("致贫原因"), choices=PovertyCause.choices, method="filter_cause",
@@ -208,7 +204,7 @@ VILLAGE = _("行政村（村代码）")  # the label of the village filters belo
 
 
 def _household_filter():
-    return IdFilter(label=_("贫困户"), queryset=in_area(Household, COUNTY_PATH), field_name="household")
+    return IdFilter(label=_("贫困户"), queryset=in_area(Household), field_name="household")
 
 
 class MemberFilter(django_filters.FilterSet):
@@ -233,7 +229,7 @@ class BenefitFilter(django_filters.FilterSet):
 
 
 class HelperStaffFilter(django_filters.FilterSet):
-    unit = IdFilter(label=_("帮扶单位"), queryset=in_area(Unit, "county"))
+    unit = IdFilter(label=_("帮扶单位"), queryset=in_area(Unit))
     unit_kind = django_filters.ChoiceFilter(label=_("单位类别"), choices=Unit.Kind.choices, field_name="unit__kind")
 
     class Meta:
@@ -244,7 +240,7 @@ class HelperStaffFilter(django_filters.FilterSet):
 class PairingFilter(django_filters.FilterSet):
     household = _household_filter()
     village = village_filter(field_name="household__village", label=VILLAGE)
-    helper = IdFilter(label=_("帮扶责任人"), queryset=in_area(HelperStaff, "unit__county"))
+    helper = IdFilter(label=_("帮扶责任人"), queryset=in_area(HelperStaff))
     active = django_filters.ChoiceFilter(label=_("结对状态（今天是否在结对期内）"), choices=ACTIVE_CHOICES,
                                          method="filter_active")
 
@@ -273,7 +269,7 @@ class MeasureFilter(django_filters.FilterSet):
 class VisitFilter(django_filters.FilterSet):
     village = village_filter(field_name="village", label=VILLAGE)
     household = _household_filter()
-    cadre = IdFilter(label=_("干部"), queryset=in_area(Cadre, "county"))
+    cadre = IdFilter(label=_("干部"), queryset=in_area(Cadre))
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=Visit.Kind.choices)
     date_from = django_filters.DateFilter(label=_("日期自"), field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("日期至"), field_name="date", lookup_expr="lte")

@@ -8,6 +8,7 @@ from django.db.models.functions import Length, Substr
 from django.db.models.lookups import Exact, In
 from django.utils.translation import gettext_lazy as _
 
+from povertyboard.access import RestrictedManager
 from povertyboard.db import DateDigits, money, non_negative
 from povertyboard.resident_ids import SEX_FEMALE, SEX_MALE, mask_resident_id, parse_resident_id, validate_resident_id
 
@@ -69,6 +70,10 @@ class Household(models.Model):
     is_relocated = models.BooleanField(_("易地搬迁户"), default=False)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
+    county_path = "village__county"
+    village_path = "village"
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("贫困户")
         verbose_name_plural = _("贫困户")
@@ -115,6 +120,9 @@ class HouseholdYear(models.Model):
     income_per_capita = money(_("人均纯收入（元）"))
     assets_per_capita = money(_("人均家庭资产（元）"), null=True, blank=True)
 
+    county_path = "household__village__county"
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("年度收入")
         verbose_name_plural = _("年度收入")
@@ -137,6 +145,9 @@ class StatusChange(models.Model):
     to_status = models.CharField(_("新状态"), max_length=20, choices=Household.Status.choices)
     date = models.DateField(_("日期"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    county_path = "household__village__county"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("状态变更")
@@ -198,6 +209,9 @@ class Member(models.Model):
     labour = models.CharField(_("劳动技能"), max_length=20, choices=Labour.choices)
     is_student = models.BooleanField(_("在校生"), default=False)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+
+    county_path = "household__village__county"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("家庭成员")
@@ -300,6 +314,10 @@ class Measure(models.Model):
     # version is refused instead of overwriting someone else's change (no lost updates).
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
+    county_path = "village__county"
+    village_path = "village"
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("帮扶措施")
         verbose_name_plural = _("帮扶措施")
@@ -361,6 +379,9 @@ class Benefit(models.Model):
     provider = models.CharField(_("提供方"), max_length=100, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
+    county_path = "household__village__county"
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("受益记录")
         verbose_name_plural = _("受益记录")
@@ -397,6 +418,9 @@ class HelperStaff(models.Model):
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
+    county_path = "unit__county"
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("帮扶责任人")
         verbose_name_plural = _("帮扶责任人")
@@ -415,6 +439,9 @@ class Pairing(models.Model):
                                verbose_name=_("帮扶责任人"))
     start_date = models.DateField(_("结对日期"))
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
+
+    county_path = "household__village__county"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("结对帮扶")
@@ -452,6 +479,9 @@ class Visit(models.Model):
                                related_name="visits", verbose_name=_("帮扶责任人"))
     purpose = models.CharField(_("目的"), max_length=200)
     notes = models.TextField(_("记录"), blank=True)
+
+    county_path = "village__county"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("走访记录")
@@ -506,6 +536,9 @@ class CrossCheckFlag(models.Model):
                                    related_name="+", verbose_name=_("核查人"))
     decided_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
     decision_note = models.CharField(_("核查说明"), max_length=500, blank=True)
+
+    county_path = "household__village__county"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("比对疑点")

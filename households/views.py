@@ -19,7 +19,7 @@ from povertyboard.access import access_of, get_readable_or_404
 from povertyboard.history import history_of, history_of_many
 from povertyboard.privacy import shown
 
-from .filters import COUNTY_PATH, FLAG_CHOICES, FLAGS, HouseholdFilter, add_row_figures
+from .filters import FLAG_CHOICES, FLAGS, HouseholdFilter, add_row_figures
 from .models import Benefit, Household, HouseholdYear, Measure, Member, Pairing, Visit
 
 PER_PAGE = 50
@@ -68,7 +68,7 @@ def _area_of(cleaned: dict):
     """The narrowest area the filters select (village, township or county), for the breadcrumbs."""
     village, township, county = cleaned.get("village"), cleaned.get("township"), cleaned.get("county")
     if village is not None:
-        return village.township.county, village.township, village
+        return village.county, village.township, village
     if township is not None:
         return township.county, township, None
     return county, None, None
@@ -78,7 +78,7 @@ def _area_of(cleaned: dict):
 def household_list(request):
     """The households of the user's area, filtered (HouseholdFilter), sorted and paginated."""
     access = access_of(request.user)
-    rows = access.restrict(Household.objects.select_related("village__township__county"), COUNTY_PATH)
+    rows = access.restrict(Household.objects.select_related("village__township").with_county())
     filterset = HouseholdFilter(request.GET, queryset=rows, request=request)
     valid = filterset.is_valid()
     _style(filterset.form)
@@ -166,7 +166,7 @@ def household_detail(request, household_id: int):
     """One household: members (IDs masked), incomes, measures, benefits, helpers, visits and history."""
     access = access_of(request.user)
     household = get_readable_or_404(
-        request.user, Household.objects.select_related("village__township__county"), COUNTY_PATH, pk=household_id)
+        request.user, Household.objects.select_related("village__township").with_county(), pk=household_id)
     today = timezone.localdate()
     members = list(Member.objects.filter(household=household).order_by("id"))
     for member in members:
@@ -203,7 +203,7 @@ def household_detail(request, household_id: int):
         "household": household,
         "village": village,
         "township": village.township,
-        "county": village.township.county,
+        "county": village.county,
         "flags": flags,
         "members": members,
         "years": years,

@@ -758,9 +758,6 @@ class RegistryResource(resources.ModelResource):
                 "code": code, "county": village.township.county.name}, column)
         return village
 
-    def in_area(self, rows):
-        return self.access.restrict(rows, "township__county")
-
 
 def key_text(row: dict, *columns) -> tuple:
     return tuple(cell_text(row.get(c)) for c in columns)
@@ -851,7 +848,7 @@ class HouseholdResource(RegistryResource):
             for household in Household.objects.filter(village__in=part).select_related("village"):
                 self.existing[(household.village.code, household.number)] = household
         self.townships = {}
-        for township in self.access.restrict(Township.objects.all(), "county"):
+        for township in self.access.restrict(Township.objects.all()):
             self.townships.setdefault(township.name, []).append(township)
         self.context["household_rows"] = {}
 
@@ -1061,7 +1058,7 @@ class MeasureResource(HouseholdLookupMixin, RegistryResource):
     def cadres_by_name(self, rows, column):
         names = {cell_text(r.get(column)) for r in rows} - {""}
         found = {}
-        for cadre in self.access.restrict(Cadre.objects.filter(name__in=names), "county"):
+        for cadre in self.access.restrict(Cadre.objects.filter(name__in=names)):
             found.setdefault(cadre.name, []).append(cadre)
         return found
 
@@ -1152,7 +1149,7 @@ class AttendanceResource(RegistryResource):
     def prepare(self, rows):
         names = {cell_text(r.get("干部姓名")) for r in rows} - {""}
         self.cadres = {}
-        for cadre in self.access.restrict(Cadre.objects.filter(name__in=names), "county"):
+        for cadre in self.access.restrict(Cadre.objects.filter(name__in=names)):
             self.cadres.setdefault(cadre.name, []).append(cadre)
         self.other_county_names = set(
             Cadre.objects.filter(name__in=names - set(self.cadres)).values_list("name", flat=True))
@@ -1259,7 +1256,7 @@ class PairingResource(HouseholdLookupMixin, RegistryResource):
         self.load_households(rows)
         names = {cell_text(r.get("帮扶单位")) for r in rows} - {""}
         self.units = {(u.county_id, u.name): u
-                      for u in self.access.restrict(Unit.objects.filter(name__in=names), "county")}
+                      for u in self.access.restrict(Unit.objects.filter(name__in=names))}
         self.helpers, self.new_helpers = {}, []
         for helper in HelperStaff.objects.filter(unit__in=list(self.units.values())):
             self.helpers.setdefault((helper.unit_id, helper.name), []).append(helper)

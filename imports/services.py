@@ -479,7 +479,7 @@ def run_crosscheck(path: Path, fmt: str, user, *, source: str, label: str, list_
         return report
     matched = {}
     for part in chunks(ids):
-        members = access.restrict(Member.objects.filter(id_number__in=part), "household__village__township__county")
+        members = access.restrict(Member.objects.filter(id_number__in=part))
         for member in members.select_related("household__village").order_by("household_id", "id_number"):
             matched.setdefault(member.household, []).append(member.id_number)
     existing = {f.household_id: f for f in CrossCheckFlag.objects.filter(

@@ -34,14 +34,13 @@ from imports.services import (
     stored_upload,
     template_workbook,
 )
-from povertyboard.access import access_of, get_readable_or_404
+from povertyboard.access import access_of, county_lookup, get_readable_or_404
 from povertyboard.forms import DATE_WIDGET, BootstrapMixin
 from povertyboard.history import history_of
 from povertyboard.resident_ids import mask_resident_id
 from villages.models import Village
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FLAG_COUNTY = "household__village__township__county"
 PER_PAGE = 50
 SHOWN_ROWS = 1000  # rows without errors listed on a preview (all are counted)
 SHOWN_PROBLEMS = 2000  # errors listed on a preview (all are counted)
@@ -110,7 +109,7 @@ class DecisionForm(BootstrapMixin, forms.Form):
 @require_safe
 def index(request):
     access = _staff(request)
-    open_flags = access.restrict(CrossCheckFlag.objects.filter(status=CrossCheckFlag.Status.OPEN), FLAG_COUNTY)
+    open_flags = access.restrict(CrossCheckFlag.objects.filter(status=CrossCheckFlag.Status.OPEN))
     return render(request, "imports/index.html", {
         "kinds": [{"kind": kind, "label": KIND_LABELS[kind], "sheets": [r.sheet for r in resources]}
                   for kind, resources in KINDS.items()],
@@ -273,8 +272,7 @@ def _shown_ids(flag, may_see_ids: bool) -> list[str]:
 def flags(request):
     """The households flagged by cross-department checks in the user's area (open ones first by default)."""
     access = _staff(request)
-    rows = access.restrict(CrossCheckFlag.objects.select_related("household__village__township__county",
-                                                                 "decided_by"), FLAG_COUNTY)
+    rows = access.restrict(CrossCheckFlag.objects.select_related("decided_by").with_county())
     status = request.GET.get("status") or CrossCheckFlag.Status.OPEN
     if status != "all":
         if status not in CrossCheckFlag.Status.values:
@@ -293,13 +291,13 @@ def flags(request):
         rows = rows.filter(list_date=applied["list_date"])
     if request.GET.get("county"):
         applied["county"] = request.GET["county"]
-        rows = rows.filter(household__village__township__county__code=request.GET["county"])
+        rows = rows.filter(**{county_lookup(CrossCheckFlag, "code"): request.GET["county"]})
     open_first = Case(When(status=CrossCheckFlag.Status.OPEN, then=Value(0)), default=Value(1))
     rows = rows.order_by(open_first, "-list_date", "household__village__code", "household__number", "pk")
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     for flag in page.object_list:
         flag.shown_ids = _shown_ids(flag, access.may_see_resident_ids)
-    area_flags = access.restrict(CrossCheckFlag.objects.all(), FLAG_COUNTY)
+    area_flags = access.restrict(CrossCheckFlag.objects.all())
     counts = area_flags.aggregate(**{s: Count("pk", filter=Q(status=s)) for s in CrossCheckFlag.Status.values})
     sources = (area_flags.values("source", "label", "list_date").annotate(n=Count("pk"))
                .order_by("-list_date", "source", "label"))
@@ -314,7 +312,7 @@ def flag(request, flag_id: int):
     """One flag: the household, the matched IDs, the decision form and the flag's history."""
     access = _staff(request)
     flag = get_readable_or_404(request.user, CrossCheckFlag.objects.select_related(
-        "household__village__township__county", "decided_by", "created_by"), FLAG_COUNTY, pk=flag_id)
+        "household__village__township", "decided_by", "created_by").with_county(), pk=flag_id)
     form = DecisionForm(*_submitted(request)[:1], initial={"status": flag.status if flag.decided_at else ""})
     if request.method == "POST" and form.is_valid():
         try:

@@ -7,14 +7,19 @@ Roles are groups:
 - supervisors (考核督查) read their area and run the assessments and exports;
 - administrators (superusers) read and write everything.
 A user with no area and no superuser flag sees nothing.
+
+Scoping lives on the model: each scoped model declares once how a row reaches its county (`county_path`, ""
+for County itself) and, where cadres write per village, its village (`village_path`). `Access.restrict(rows)`
+and `RestrictedQuerySet.restrict(user)` read that declaration, so no page, API view, filter, import or export
+spells a path; a model without a declaration is refused (ImproperlyConfigured), never shown unfiltered.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import connection
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Manager, Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,6 +29,29 @@ SUPERVISOR = "考核督查"
 ROLE_GROUPS = (COUNTY_STAFF, CADRE, SUPERVISOR)
 
 ALL = None  # county or village ids of an administrator: no restriction
+
+VIEW, CHANGE = "view", "change"  # the actions restrict() knows: read in the user's counties, write per village
+
+
+def _declared(model, attribute: str) -> str:
+    try:
+        return getattr(model, attribute)
+    except AttributeError:
+        raise ImproperlyConfigured(f"{model.__name__} declares no {attribute}: its rows cannot be scoped") from None
+
+
+def county_lookup(model, field: str = "") -> str:
+    """The lookup from a row of `model` to its County (or to the County's `field`), from the model's
+    `county_path` declaration; for County itself "pk" (or `field`)."""
+    path = _declared(model, "county_path")
+    if not path:
+        return field or "pk"
+    return f"{path}__{field}" if field else path
+
+
+def village_lookup(model) -> str:
+    """The lookup from a row of `model` to its Village, from the model's `village_path` declaration."""
+    return _declared(model, "village_path")
 
 
 @dataclass(frozen=True)
@@ -57,12 +85,17 @@ class Access:
 
     # ------------------------------------------------------------ reading
 
-    def restrict(self, rows: QuerySet, county_path: str) -> QuerySet:
-        """The rows of `rows` that lie in the user's counties; `county_path` leads from a row to its County."""
-        if self.county_ids is ALL:
-            return rows
-        lookup = f"{county_path}__in" if county_path else "pk__in"
-        return rows.filter(**{lookup: self.county_ids})
+    def restrict(self, rows: QuerySet, action: str = VIEW) -> QuerySet:
+        """The rows the user may read (VIEW: in their counties) or write (CHANGE: in the villages of their
+        current assignments), by the path the rows' model declares. The declaration is looked up for
+        administrators too, so a model without one fails in every test, not only in a county user's."""
+        if action == VIEW:
+            lookup, allowed = county_lookup(rows.model), self.county_ids
+        elif action == CHANGE:
+            lookup, allowed = village_lookup(rows.model), self.village_ids
+        else:
+            raise ValueError(f"unknown action {action!r}")
+        return rows if allowed is ALL else rows.filter(**{f"{lookup}__in": allowed})
 
     def can_read_county(self, county_id: int) -> bool:
         return self.county_ids is ALL or county_id in self.county_ids
@@ -70,7 +103,7 @@ class Access:
     def counties(self) -> QuerySet:
         from villages.models import County
 
-        return self.restrict(County.objects.all(), "")
+        return self.restrict(County.objects.all())
 
     # ------------------------------------------------------------ writing
 
@@ -139,15 +172,11 @@ def compute_access(user) -> Access:
         county_ids = frozenset([row["cadre_county_id"]])  # a cadre without an explicit area works in their county
     else:
         county_ids = frozenset()
-    village_ids = frozenset()
-    if row["cadre_id"] is not None and CADRE in roles:
-        today = timezone.localdate()
-        village_ids = frozenset(
-            Assignment.objects.filter(active_assignment_q(today), cadre_id=row["cadre_id"],
-                                      village__township__county__in=county_ids)
-            .values_list("village_id", flat=True)
-        )
-    return Access(False, roles, county_ids, village_ids, row["cadre_id"])
+    access = Access(False, roles, county_ids, frozenset(), row["cadre_id"])
+    if access.is_cadre:  # writes for the villages of the current assignments, in the counties the cadre reads
+        current = Assignment.objects.filter(active_assignment_q(timezone.localdate()), cadre_id=row["cadre_id"])
+        access = replace(access, village_ids=frozenset(access.restrict(current).values_list("village_id", flat=True)))
+    return access
 
 
 def access_of(user) -> Access:
@@ -159,10 +188,10 @@ def access_of(user) -> Access:
     return cached
 
 
-def get_readable_or_404(user, rows: QuerySet, county_path: str, **lookup) -> Model:
+def get_readable_or_404(user, rows: QuerySet, **lookup) -> Model:
     """One row the user may read, or 404: an object outside the user's area does not exist for them."""
     try:
-        return access_of(user).restrict(rows, county_path).get(**lookup)
+        return access_of(user).restrict(rows).get(**lookup)
     except (rows.model.DoesNotExist, ValueError):
         raise Http404 from None
 
@@ -170,3 +199,25 @@ def get_readable_or_404(user, rows: QuerySet, county_path: str, **lookup) -> Mod
 def require(user, allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
+
+
+class RestrictedQuerySet(QuerySet):
+    """The queryset of a scoped model (one that declares `county_path`, and `village_path` if cadres write
+    its rows per village), as NetBox's: `restrict(user)` keeps the rows the user may see."""
+
+    def restrict(self, user_or_access, action: str = VIEW) -> "RestrictedQuerySet":
+        access = user_or_access if isinstance(user_or_access, Access) else access_of(user_or_access)
+        return access.restrict(self, action)
+
+    def in_county(self, county) -> "RestrictedQuerySet":
+        """The rows of one county (a County or its id), whoever asks: for selectors of a county's figures."""
+        return self.filter(**{county_lookup(self.model): county})
+
+    def with_county(self) -> "RestrictedQuerySet":
+        """The rows with their County loaded along the declared path (no query per row to show it)."""
+        path = _declared(self.model, "county_path")
+        return self.select_related(path) if path else self
+
+
+class RestrictedManager(Manager.from_queryset(RestrictedQuerySet)):
+    pass

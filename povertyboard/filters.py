@@ -1,6 +1,6 @@
 """The filter pieces every app's filtersets share (API lists and the site's list pages).
 
-- `in_area(rows, county_path)`: the choices of a foreign-key filter, limited to the requesting user's counties, so
+- `in_area(rows)`: the choices of a foreign-key filter, limited to the requesting user's counties, so
   another county's id or code is a 400 naming the parameter, never a way in.
 - `YesNoFilter`: true / false → a bool; anything else is a 400 (django-filter's BooleanFilter ignores it).
 - `IntegerFilter` / `year_filter`: a whole number (1.5 is a 400, not truncated), a year within bounds.
@@ -24,17 +24,15 @@ from povertyboard.db import nulls_last
 YES_NO = [("true", _("是")), ("false", _("否"))]
 
 
-def in_area(rows, county_path: str):
-    """The queryset callable of a foreign-key filter: `rows` (a model or a queryset) in the user's counties.
-
-    `county_path` leads from a row to its County ("" for County itself); without a request, no rows.
-    """
+def in_area(rows):
+    """The queryset callable of a foreign-key filter: `rows` (a model or a queryset) in the user's counties,
+    by the path their model declares (povertyboard.access); without a request, no rows."""
 
     def choices(request):
         qs = rows.all() if isinstance(rows, QuerySet) else rows._default_manager.all()
         if request is None:
             return qs.none()
-        return access_of(request.user).restrict(qs, county_path)
+        return access_of(request.user).restrict(qs)
 
     return choices
 

@@ -115,7 +115,7 @@ def build_targets() -> dict:
     cadre = Cadre.objects.get(user__username="cadre")
     own_village = Village.objects.get(pk=cadre.assignments.get().village_id)
     def planned(county):
-        return (Measure.objects.filter(village__township__county__code=county, status="planned",
+        return (Measure.objects.filter(**{f"{Measure.county_path}__code": county}, status="planned",
                                        household__isnull=False).exclude(village=own_village)
                 .select_related("village", "household").order_by("pk").first())
 

@@ -21,6 +21,7 @@ from households.models import Household, Member
 from povertyboard.api.urls import router
 from povertyboard.privacy import birth_year, mask_phone, reduce_logged, shown
 from povertyboard.resident_ids import mask_resident_id
+from villages.models import County
 
 READERS = ("staff", "golmud", "prefecture", "cadre", "supervisor")
 PHONES = {"household": "13812345678", "member": "13987654321", "cadre": "13711112222"}
@@ -31,7 +32,8 @@ MASKED_ID = re.compile(r"\d{6}\*{8}\d{3}[\dX]")
 def people(seeded):
     """The seeded members, plus phones on a Golmud household, one of its members and a Golmud cadre."""
     # the first household of its village, so that it is on the first page of the village's rows
-    household = Household.objects.filter(village__county__code="632801", members__isnull=False).order_by("pk").first()
+    golmud = County.objects.get(code="632801")
+    household = Household.objects.in_county(golmud).filter(members__isnull=False).order_by("pk").first()
     Household.objects.filter(pk=household.pk).update(phone=PHONES["household"])
     Member.objects.filter(pk=household.members.first().pk).update(phone=PHONES["member"])
     Cadre.objects.filter(pk=Cadre.objects.filter(county__code="632801").first().pk).update(phone=PHONES["cadre"])

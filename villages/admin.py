@@ -90,7 +90,7 @@ class VillageAdmin(admin.ModelAdmin):
 @admin.register(CollectiveEconomy)
 class CollectiveEconomyAdmin(admin.ModelAdmin):
     list_display = ("village", "year", "income", "accumulated_assets", "mutual_aid_fund", "is_shell")
-    list_filter = ("year", "village__township__county", "village__township")
+    list_filter = ("year", CollectiveEconomy.county_path, "village__township")
     search_fields = ("village__name", "village__code")
     list_select_related = ("village",)
     autocomplete_fields = ("village",)
@@ -105,7 +105,7 @@ class CollectiveEconomyAdmin(admin.ModelAdmin):
 @admin.register(VillageNeed)
 class VillageNeedAdmin(admin.ModelAdmin):
     list_display = ("village", "category", "description", "resolved")
-    list_filter = ("category", "resolved", "village__township__county", "village__township")
+    list_filter = ("category", "resolved", VillageNeed.county_path, "village__township")
     search_fields = ("village__name", "village__code", "description")
     list_select_related = ("village",)
     autocomplete_fields = ("village",)

@@ -18,22 +18,22 @@ from .models import County, FundAllocation, FundSource, Gate, GateTransition, Pr
 
 def county_filter(label=None, **kwargs) -> CodeFilter:
     """A county by its code; `label` defaults to 县（市）代码."""
-    return CodeFilter(label=label or _("县（市）代码"), queryset=in_area(County, ""), to_field_name="code", **kwargs)
+    return CodeFilter(label=label or _("县（市）代码"), queryset=in_area(County), to_field_name="code", **kwargs)
 
 
 # Townships and villages come with their county, for the site's choice labels ("county · …", see households).
-TOWNSHIPS = Township.objects.select_related("county")
-VILLAGES = Village.objects.select_related("township__county")
+TOWNSHIPS = Township.objects.with_county()
+VILLAGES = Village.objects.select_related("township").with_county()
 
 
 def township_filter(label=None, **kwargs) -> IdFilter:
     """A township by its id; `label` defaults to 乡镇（街道）ID."""
-    return IdFilter(label=label or _("乡镇（街道）ID"), queryset=in_area(TOWNSHIPS, "county"), **kwargs)
+    return IdFilter(label=label or _("乡镇（街道）ID"), queryset=in_area(TOWNSHIPS), **kwargs)
 
 
 def village_filter(label=None, **kwargs) -> CodeFilter:
     """A village by its code; `label` defaults to 行政村代码."""
-    return CodeFilter(label=label or _("行政村代码"), queryset=in_area(VILLAGES, "township__county"),
+    return CodeFilter(label=label or _("行政村代码"), queryset=in_area(VILLAGES),
                       to_field_name="code", **kwargs)
 
 
@@ -108,8 +108,8 @@ class AllocationFilterSet(AreaFilterSet):
     township = township_filter(method="filter_area")
     village = village_filter(method="filter_area")
     gate = django_filters.TypedChoiceFilter(label=_("当前关口"), choices=Gate.choices, coerce=int)
-    source = IdFilter(label=_("资金来源 ID"), queryset=in_area(FundSource, "county"))
-    project = IdFilter(label=_("项目 ID"), queryset=in_area(Project, "county"))
+    source = IdFilter(label=_("资金来源 ID"), queryset=in_area(FundSource))
+    project = IdFilter(label=_("项目 ID"), queryset=in_area(Project))
     source_kind = django_filters.ChoiceFilter(label=_("资金来源类别"), choices=FundSource.Kind.choices,
                                               field_name="source__kind")
     year = year_filter(_("资金年度"), field_name="source__year")
@@ -124,7 +124,7 @@ class GateTransitionFilterSet(AreaFilterSet):
 
     county = county_filter(method="filter_area")
     village = village_filter(method="filter_area")
-    allocation = IdFilter(label=_("资金分配 ID"), queryset=in_area(FundAllocation, "source__county"))
+    allocation = IdFilter(label=_("资金分配 ID"), queryset=in_area(FundAllocation))
     gate = django_filters.TypedChoiceFilter(label=_("关口"), choices=Gate.choices, coerce=int)
     year = year_filter(_("年份"), field_name="at", lookup_expr="year")
 

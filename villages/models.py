@@ -7,7 +7,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from povertyboard.access import RestrictedManager, county_lookup
 from povertyboard.db import all_digits, money, non_negative
+
+
+def _through(village_path: str, field: str) -> str:
+    return f"{village_path}__{field}" if village_path else field
+
+# County, Township and Village are one type, the area a page, a dashboard or a rows list is about
+# (villages.selectors.Area). Each has: `area_kind`, the word URLs and snapshots name it by; `area_ref`, what
+# names it in a URL (its `ref_field`: the code; a township has none, so its id); `county` and `county_id` (a
+# county's are itself and its id); and `village_q(village_path)`, the filter keeping rows whose village (reached through
+# village_path, "" for villages themselves) lies in the area.
 
 
 class County(models.Model):
@@ -18,6 +29,11 @@ class County(models.Model):
     province = models.CharField(_("省"), max_length=20, default="青海省")
     latitude = models.FloatField(_("纬度"), null=True, blank=True)
     longitude = models.FloatField(_("经度"), null=True, blank=True)
+
+    county_path = ""
+    objects = RestrictedManager()
+    area_kind = "county"
+    ref_field = "code"
 
     class Meta:
         verbose_name = _("县（市）")
@@ -32,6 +48,21 @@ class County(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def area_ref(self) -> str:
+        return self.code
+
+    @property
+    def county(self) -> "County":
+        return self
+
+    @property
+    def county_id(self) -> int:
+        return self.pk
+
+    def village_q(self, village_path: str = "village") -> Q:
+        return Q(**{_through(village_path, Village.county_path): self})
 
 
 class Township(models.Model):
@@ -49,6 +80,11 @@ class Township(models.Model):
     latitude = models.FloatField(_("纬度"), null=True, blank=True)
     longitude = models.FloatField(_("经度"), null=True, blank=True)
 
+    county_path = "county"
+    objects = RestrictedManager()
+    area_kind = "township"
+    ref_field = "pk"
+
     class Meta:
         verbose_name = _("乡镇（街道）")
         verbose_name_plural = _("乡镇（街道）")
@@ -63,6 +99,13 @@ class Township(models.Model):
         super().save(**kwargs)
         if moved:  # a township moved to another county takes its villages' copy of the county along
             self.villages.exclude(county_id=self.county_id).update(county_id=self.county_id)
+
+    @property
+    def area_ref(self) -> str:
+        return str(self.pk)
+
+    def village_q(self, village_path: str = "village") -> Q:
+        return Q(**{_through(village_path, "township"): self})
 
 
 class Village(models.Model):
@@ -83,6 +126,11 @@ class Village(models.Model):
     planned_exit_year = models.PositiveSmallIntegerField(_("计划摘帽年度"), null=True, blank=True)
     exit_year = models.PositiveSmallIntegerField(_("摘帽年度"), null=True, blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    county_path = "county"
+    objects = RestrictedManager()
+    area_kind = "village"
+    ref_field = "code"
 
     class Meta:
         verbose_name = _("行政村")
@@ -115,6 +163,13 @@ class Village(models.Model):
             kwargs["update_fields"] = {*update_fields, "county"}
         super().save(**kwargs)
 
+    @property
+    def area_ref(self) -> str:
+        return self.code
+
+    def village_q(self, village_path: str = "village") -> Q:
+        return Q(**{village_path: self}) if village_path else Q(pk=self.pk)
+
 
 class CollectiveEconomy(models.Model):
     """A village's collective economy in one year (村集体经济)."""
@@ -125,6 +180,9 @@ class CollectiveEconomy(models.Model):
     income = money(_("集体经济收入（元）"))
     accumulated_assets = money(_("集体经济积累（元，含互助资金）"))
     mutual_aid_fund = money(_("其中：村级互助资金（元）"), default=0)
+
+    county_path = "village__county"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("村集体经济")
@@ -164,6 +222,9 @@ class VillageNeed(models.Model):
     description = models.CharField(_("说明"), max_length=200, blank=True)
     resolved = models.BooleanField(_("已解决"), default=False)
 
+    county_path = "village__county"
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("退出需求")
         verbose_name_plural = _("退出需求")
@@ -187,6 +248,9 @@ class PolicyDocument(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"))
     is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    county_path = "county"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("政策文件")
@@ -232,6 +296,9 @@ class Project(models.Model):
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    county_path = "county"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("项目")
@@ -285,6 +352,9 @@ class FundSource(models.Model):
     amount = money(_("金额（元）"))
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
+    county_path = "county"
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("资金来源")
         verbose_name_plural = _("资金来源")
@@ -324,6 +394,9 @@ class FundAllocation(models.Model):
     gate = models.PositiveSmallIntegerField(_("当前关口"), choices=Gate.choices, default=Gate.SELECTION)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
+    county_path = "source__county"
+    objects = RestrictedManager()
+
     class Meta:
         verbose_name = _("资金分配")
         verbose_name_plural = _("资金分配")
@@ -352,17 +425,14 @@ class FundAllocation(models.Model):
         """Money of a county's source goes to that county's projects, villages and households."""
         if not self.source_id:
             return
-        county_id = FundSource.objects.filter(pk=self.source_id).values_list("county_id", flat=True).first()
-        if self.project_id:
-            target_county = Project.objects.filter(pk=self.project_id).values_list("county_id", flat=True).first()
-        elif self.village_id:
-            target_county = Village.objects.filter(pk=self.village_id).values_list(
-                "township__county_id", flat=True).first()
-        elif self.household_id:
-            target_county = self._meta.get_field("household").related_model.objects.filter(
-                pk=self.household_id).values_list("village__township__county_id", flat=True).first()
-        else:
+        targets = [(self._meta.get_field(name).related_model, getattr(self, f"{name}_id"))
+                   for name in ("project", "village", "household")]
+        target = next(((model, pk) for model, pk in targets if pk), None)
+        if target is None:
             return
+        model, pk = target
+        county_id = FundSource.objects.filter(pk=self.source_id).values_list("county_id", flat=True).first()
+        target_county = model.objects.filter(pk=pk).values_list(county_lookup(model), flat=True).first()
         if target_county != county_id:
             raise ValidationError(_("资金分配的对象必须在资金来源所属的县（市）内。"))
 
@@ -382,6 +452,9 @@ class GateTransition(models.Model):
     actor_name = models.CharField(_("经办人"), max_length=50)
     at = models.DateTimeField(_("时间"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    county_path = "allocation__source__county"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("关口记录")
@@ -413,6 +486,9 @@ class ReportFigure(models.Model):
     report_file = models.CharField(_("报告文件"), max_length=100)
     source_sentence = models.TextField(_("原文"))
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    county_path = "county"
+    objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("报告数据")

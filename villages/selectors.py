@@ -15,7 +15,7 @@ from .models import (
     VillageNeed,
 )
 
-Area = County | Township | Village
+Area = County | Township | Village  # one type: area_kind, area_ref, county, village_q (villages/models.py)
 
 # Collective-income brackets as the Wulan report counts them, in yuan: [low, high).
 ECONOMY_BRACKETS = {
@@ -28,23 +28,8 @@ ECONOMY_BRACKETS = {
 
 
 def area_q(area: Area, village_path: str = "village") -> Q:
-    """The filter that keeps rows whose village (reached through village_path) lies in the area."""
-    prefix = f"{village_path}__" if village_path else ""
-    if isinstance(area, County):
-        return Q(**{f"{prefix}township__county": area})
-    if isinstance(area, Township):
-        return Q(**{f"{prefix}township": area})
-    if isinstance(area, Village):
-        return Q(**{village_path: area}) if village_path else Q(pk=area.pk)
-    raise TypeError(f"not an area: {area!r}")
-
-
-def county_of(area: Area) -> County:
-    if isinstance(area, County):
-        return area
-    if isinstance(area, Township):
-        return area.county
-    return area.township.county
+    """The filter that keeps rows whose village (reached through village_path, "" for villages) lies in the area."""
+    return area.village_q(village_path)
 
 
 def villages_in(area: Area) -> QuerySet[Village]:
@@ -88,12 +73,12 @@ def exit_needs(area: Area) -> QuerySet[VillageNeed]:
 
 
 def policies(area: Area, kind: str) -> QuerySet[PolicyDocument]:
-    return PolicyDocument.objects.filter(county=county_of(area), kind=kind)
+    return PolicyDocument.objects.in_county(area.county_id).filter(kind=kind)
 
 
 def projects_in(area: Area) -> QuerySet[Project]:
-    if isinstance(area, County):
-        return Project.objects.filter(county=area)
+    if area.area_kind == "county":  # a county's projects include those in no village
+        return Project.objects.in_county(area)
     return Project.objects.filter(area_q(area))
 
 
@@ -112,7 +97,7 @@ def sector_projects(area: Area) -> QuerySet[Project]:
 
 
 def fund_sources(area: Area, kind: str | None = None, purpose: str | None = None) -> QuerySet[FundSource]:
-    rows = FundSource.objects.filter(county=county_of(area))
+    rows = FundSource.objects.in_county(area.county_id)
     if kind:
         rows = rows.filter(kind=kind)
     if purpose:
@@ -125,10 +110,10 @@ def allocations_in(area: Area) -> QuerySet[FundAllocation]:
 
     A target lies in its source's county (FundAllocation.clean), so the county's sources come first: the OR over
     the three targets then tests the county's allocations, not every allocation of the province."""
-    if isinstance(area, County):
-        return FundAllocation.objects.filter(source__county=area)
-    county_id = area.county_id if isinstance(area, Township) else area.township.county_id
-    return FundAllocation.objects.filter(source__county_id=county_id).filter(
+    in_county = FundAllocation.objects.in_county(area.county_id)
+    if area.area_kind == "county":
+        return in_county
+    return in_county.filter(
         area_q(area, "project__village") | area_q(area, "village") | area_q(area, "household__village")
     )
 

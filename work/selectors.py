@@ -4,14 +4,13 @@ the villages the user writes for."""
 from django.db.models import Exists, OuterRef, QuerySet
 
 from households.models import Household, Measure, Pairing
-from povertyboard.access import Access
+from povertyboard.access import CHANGE, Access
 
 
 def my_households(access: Access) -> QuerySet[Household]:
     """Households of the user's villages, each marked `paired` if it has a helper (结对帮扶)."""
     return (
-        Household.objects.filter(village__in=access.writable_villages().values("pk"))
-        .select_related("village")
+        access.restrict(Household.objects.select_related("village"), CHANGE)
         .annotate(paired=Exists(Pairing.objects.filter(household=OuterRef("pk"))))
         .order_by("village__code", "number")
     )
@@ -19,7 +18,7 @@ def my_households(access: Access) -> QuerySet[Household]:
 
 def open_measures(access: Access) -> QuerySet[Measure]:
     return (
-        Measure.objects.filter(village__in=access.writable_villages().values("pk"), status=Measure.Status.PLANNED)
+        access.restrict(Measure.objects.filter(status=Measure.Status.PLANNED), CHANGE)
         .select_related("village", "household")
         .order_by("planned_date", "pk")
     )

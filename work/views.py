@@ -39,8 +39,7 @@ from .forms import (
     VisitForm,
 )
 
-MEASURES = Measure.objects.select_related("village__township__county", "household", "responsible")
-MEASURE_COUNTY = "village__township__county"
+MEASURES = Measure.objects.select_related("village__township", "household", "responsible").with_county()
 
 
 def add_errors(form, exc: ValidationError) -> None:
@@ -141,7 +140,7 @@ def _measure_write(request, form, write):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def measure_edit(request, measure_id):
-    measure = get_readable_or_404(request.user, MEASURES, MEASURE_COUNTY, pk=measure_id)
+    measure = get_readable_or_404(request.user, MEASURES, pk=measure_id)
     if request.method != "POST":
         return _measure_page(request, measure, MeasureEditForm(instance=measure), "work/measure_edit.html")
     access_of(request.user).check_write_village(measure.village_id)
@@ -167,7 +166,7 @@ def measure_edit(request, measure_id):
 
 
 def _measure_action(request, measure_id, form_class, write, template, done_message):
-    measure = get_readable_or_404(request.user, MEASURES, MEASURE_COUNTY, pk=measure_id)
+    measure = get_readable_or_404(request.user, MEASURES, pk=measure_id)
     access_of(request.user).check_write_village(measure.village_id)
     form = form_class(request.POST if request.method == "POST" else None, measure=measure)
     if request.method == "POST":

@@ -68,8 +68,8 @@ class PeriodInputSerializer(serializers.ModelSerializer):
         if "request" in self.context:
             access = _access(self)
             if not self.fields["period"].read_only:
-                self.fields["period"].queryset = access.restrict(AssessmentPeriod.objects.all(), "county")
-            self.fields["cadre"].queryset = access.restrict(Cadre.objects.all(), "county")
+                self.fields["period"].queryset = access.restrict(AssessmentPeriod.objects.all())
+            self.fields["cadre"].queryset = access.restrict(Cadre.objects.all())
 
 
 class DutyRatingSerializer(PeriodInputSerializer):

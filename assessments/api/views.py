@@ -38,7 +38,6 @@ class SupervisorWrites:
 class PeriodViewSet(SupervisorWrites, ScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """考核期: the periods of the user's counties with the rules they are scored by."""
 
-    county_path = "county"
     queryset = AssessmentPeriod.objects.select_related("county")
     serializer_class = serializers.PeriodSerializer
     filterset_class = PeriodFilterSet
@@ -76,7 +75,6 @@ class ScorecardFilterBackend(FilterBackend):
 class ScorecardViewSet(SupervisorWrites, ScopedMixin, viewsets.ReadOnlyModelViewSet):
     """考核记分卡: the scorecards of one period, filtered and sorted (`sort`) as on the site's scorecard page."""
 
-    county_path = "period__county"
     queryset = Scorecard.objects.all()
     serializer_class = serializers.ScorecardSerializer
     filter_backends = [ScorecardFilterBackend, filters.SearchFilter]
@@ -85,7 +83,7 @@ class ScorecardViewSet(SupervisorWrites, ScopedMixin, viewsets.ReadOnlyModelView
 
     def _period(self) -> AssessmentPeriod | None:
         """The list's period (?period=, one of the user's counties', else 400), or the scorecard's."""
-        periods = self.access.restrict(AssessmentPeriod.objects.select_related("county"), "county")
+        periods = self.access.restrict(AssessmentPeriod.objects.select_related("county"))
         if self.action == "list":
             raw = self.request.query_params.get("period", "")
             period = periods.filter(pk=raw).first() if raw.isdigit() else None
@@ -113,7 +111,6 @@ class PeriodInputViewSet(SupervisorWrites, ScopedMixin, mixins.CreateModelMixin,
                          mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
     """A kind of scoring input of the periods of the user's counties; writes are refused once the period is closed."""
 
-    county_path = "period__county"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filterset_class = PeriodInputFilterSet
     search_fields = ["cadre__name"]

@@ -38,7 +38,6 @@ class CadreViewSet(ScopedReadOnlyViewSet):
 
     queryset = Cadre.objects.select_related("county", "unit")
     serializer_class = serializers.CadreSerializer
-    county_path = "county"
     filterset_class = filters.CadreFilterSet
     search_fields = ["name", "post", "unit__name"]
     ordering_fields = ["name", "county__code", "unit__name", "post", "id"]
@@ -56,7 +55,6 @@ class UnitViewSet(ScopedReadOnlyViewSet):
 
     queryset = Unit.objects.select_related("county").annotate(cadre_count=Count("cadres"))
     serializer_class = serializers.UnitSerializer
-    county_path = "county"
     filterset_class = filters.UnitFilterSet
     search_fields = ["name"]
     ordering_fields = ["name", "kind", "county__code", "cadre_count", "id"]
@@ -68,7 +66,6 @@ class AssignmentViewSet(ScopedReadOnlyViewSet):
 
     queryset = Assignment.objects.select_related("cadre", "village")
     serializer_class = serializers.AssignmentSerializer
-    county_path = "village__township__county"
     filterset_class = filters.AssignmentFilterSet
     search_fields = ["cadre__name", "village__name"]
     ordering_fields = ["start_date", "end_date", "role", "village__code", "cadre__name", "id"]
@@ -84,7 +81,6 @@ class TrainingViewSet(ScopedReadOnlyViewSet):
 
     queryset = Training.objects.select_related("county").annotate(attendee_count=Count("attendances"))
     serializer_class = serializers.TrainingSerializer
-    county_path = "county"
     filterset_class = filters.TrainingFilterSet
     search_fields = ["title", "location"]
     ordering_fields = ["start_date", "title", "days", "attendee_count", "id"]
@@ -96,7 +92,6 @@ class TrainingAttendanceViewSet(ScopedReadOnlyViewSet):
 
     queryset = TrainingAttendance.objects.select_related("training", "cadre")
     serializer_class = serializers.TrainingAttendanceSerializer
-    county_path = "training__county"
     filterset_class = filters.TrainingAttendanceFilterSet
     search_fields = ["training__title", "cadre__name"]
     ordering_fields = ["training__start_date", "cadre__name", "id"]
@@ -108,7 +103,6 @@ class PromotionViewSet(ScopedReadOnlyViewSet):
 
     queryset = Promotion.objects.select_related("cadre")
     serializer_class = serializers.PromotionSerializer
-    county_path = "cadre__county"
     filterset_class = filters.PromotionFilterSet
     search_fields = ["cadre__name", "from_post", "to_post"]
     ordering_fields = ["date", "cadre__name", "id"]
@@ -120,7 +114,6 @@ class OwnReportMixin(ScopedMixin):
     with a current assignment, as cadres.services requires). The role is checked first (403), then the row must
     be among those the user reads (404) and their own (403)."""
 
-    county_path = "cadre__county"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def may_write(self, access: Access) -> bool:

@@ -15,19 +15,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dashboards import dashboard
-from villages.models import ReportFigure, Township, Village
-from villages.selectors import county_of
+from villages.models import ReportFigure
 
-# area kind -> (route name of its rows action, URL kwarg of its lookup)
-ROWS_ROUTES = {"county": ("api:counties-rows", "code"), "township": ("api:townships-rows", "pk"),
-               "village": ("api:villages-rows", "code")}
+# area kind -> route name of its rows action (whose URL names the area by its ref_field)
+ROWS_ROUTES = {"county": "api:counties-rows", "township": "api:townships-rows", "village": "api:villages-rows"}
 KINDS = [("county", _("县（市）")), ("township", _("乡镇（街道）")), ("village", _("行政村"))]
 
 
 def rows_url(request, area, key: str, query: dict | None = None) -> str:
     """The API URL of the rows behind figure `key` in the area, narrowed by `query` (a chart cell's filters)."""
-    name, kwarg = ROWS_ROUTES[dashboard.area_kind(area)]
-    url = reverse(name, kwargs={kwarg: dashboard.area_ref(area), "key": key})
+    url = reverse(ROWS_ROUTES[area.area_kind], kwargs={area.ref_field: area.area_ref, "key": key})
     if query:
         url = f"{url}?{urlencode(query)}"
     return request.build_absolute_uri(url) if request is not None else url
@@ -181,12 +178,12 @@ class SummarySerializer(serializers.Serializer):
         board = summary["board"]
         area = board.area
         context = {**self.context, "area": area}
-        county = county_of(area)
-        township = area.township if isinstance(area, Village) else None
+        county = area.county
+        township = area.township if area.area_kind == "village" else None
         return {
             "kind": board.kind,
             "id": area.pk,
-            "code": None if isinstance(area, Township) else area.code,
+            "code": None if area.ref_field == "pk" else area.area_ref,  # a township has no code
             "name": area.name,
             "county": {"code": county.code, "name": county.name},
             "township": None if township is None else {"id": township.pk, "name": township.name},

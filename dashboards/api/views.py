@@ -134,7 +134,6 @@ class CountyViewSet(AreaViewSet):
 
     queryset = County.objects.all()
     serializer_class = CountySerializer
-    county_path = ""
     lookup_field = "code"
     search_fields = ("name", "code")
     ordering_fields = ("code", "name")
@@ -144,9 +143,8 @@ class CountyViewSet(AreaViewSet):
 class TownshipViewSet(AreaViewSet):
     """Townships (镇、乡、街道、区工委) of the user's counties, by id."""
 
-    queryset = Township.objects.select_related("county")
+    queryset = Township.objects.with_county()
     serializer_class = TownshipSerializer
-    county_path = "county"
     filterset_class = TownshipFilterSet
     search_fields = ("name",)
     ordering_fields = ("id", "name", "county__code")
@@ -156,9 +154,8 @@ class TownshipViewSet(AreaViewSet):
 class VillageViewSet(AreaViewSet):
     """Administrative villages of the user's counties, by village code."""
 
-    queryset = Village.objects.select_related("township__county")
+    queryset = Village.objects.select_related("township").with_county()
     serializer_class = VillageSerializer
-    county_path = "township__county"
     lookup_field = "code"
     filterset_class = VillageFilterSet
     search_fields = ("name", "code")
@@ -172,7 +169,6 @@ class ReportFigureViewSet(ScopedReadOnlyViewSet):
     lookup_value_regex = LOOKUP
     queryset = ReportFigure.objects.select_related("county")
     serializer_class = s.ReportFigureSerializer
-    county_path = "county"
     filterset_class = ReportFigureFilterSet
     search_fields = ("label", "source_sentence")
     ordering_fields = ("county__code", "order", "key")

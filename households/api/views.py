@@ -18,7 +18,6 @@ from povertyboard.api.errors import Conflict
 
 from .. import services
 from ..filters import (
-    COUNTY_PATH,
     BenefitFilter,
     HelperStaffFilter,
     HouseholdFilter,
@@ -31,8 +30,6 @@ from ..filters import (
 )
 from ..models import Benefit, HelperStaff, Household, HouseholdYear, Measure, Member, Pairing, Visit
 from . import serializers as s
-
-VIA_HOUSEHOLD = f"household__{COUNTY_PATH}"
 
 
 class ServiceWriteViewSet(ScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -54,7 +51,6 @@ class ServiceWriteViewSet(ScopedMixin, mixins.ListModelMixin, mixins.RetrieveMod
 class HouseholdViewSet(ScopedReadOnlyViewSet):
     """贫困户 (建档立卡). Filters and `sort` are those of the site's household list page."""
 
-    county_path = COUNTY_PATH
     queryset = Household.objects.select_related("village__township").order_by("village__code", "number", "pk")
     # HouseholdFilter carries the ordering (`sort`) and the text search (`q`) of the list page.
     filter_backends = [FilterBackend]
@@ -80,7 +76,6 @@ class HouseholdViewSet(ScopedReadOnlyViewSet):
 class MemberViewSet(ScopedReadOnlyViewSet):
     """家庭成员; resident ID numbers are masked for everyone but administrators."""
 
-    county_path = VIA_HOUSEHOLD
     queryset = Member.objects.select_related("household__village")
     serializer_class = s.MemberSerializer
     filterset_class = MemberFilter
@@ -92,7 +87,6 @@ class MemberViewSet(ScopedReadOnlyViewSet):
 class BenefitViewSet(ScopedReadOnlyViewSet):
     """受益记录: 低保, medical reimbursements, education aid, jobs, loans…"""
 
-    county_path = VIA_HOUSEHOLD
     queryset = Benefit.objects.select_related("household__village")
     serializer_class = s.BenefitSerializer
     filterset_class = BenefitFilter
@@ -104,7 +98,6 @@ class BenefitViewSet(ScopedReadOnlyViewSet):
 class HelperViewSet(ScopedReadOnlyViewSet):
     """帮扶责任人: staff of the helper units (党政军企) paired with households."""
 
-    county_path = "unit__county"
     queryset = HelperStaff.objects.select_related("unit")
     serializer_class = s.HelperStaffSerializer
     filterset_class = HelperStaffFilter
@@ -116,7 +109,6 @@ class HelperViewSet(ScopedReadOnlyViewSet):
 class PairingViewSet(ScopedReadOnlyViewSet):
     """结对帮扶: a helper paired with a household, from a date (to a date)."""
 
-    county_path = VIA_HOUSEHOLD
     queryset = Pairing.objects.select_related("household__village", "helper__unit")
     serializer_class = s.PairingSerializer
     filterset_class = PairingFilter
@@ -136,7 +128,6 @@ class MeasureViewSet(ServiceWriteViewSet):
     Every change names the `version` it was read at; a stale version is a 409 with the current measure.
     """
 
-    county_path = COUNTY_PATH
     queryset = Measure.objects.select_related("village", "responsible")
     serializer_class = s.MeasureSerializer
     filterset_class = MeasureFilter
@@ -191,7 +182,6 @@ class MeasureViewSet(ServiceWriteViewSet):
 class VisitViewSet(ServiceWriteViewSet):
     """走访记录. A cadre logs a visit to a paired household of one of their villages (as the site's form)."""
 
-    county_path = COUNTY_PATH
     queryset = Visit.objects.select_related("village", "cadre", "helper")
     serializer_class = s.VisitSerializer
     filterset_class = VisitFilter

@@ -31,12 +31,11 @@ class WritePermission(permissions.BasePermission):
 class ScopedMixin:
     """Rows outside the user's counties do not exist for them (404), exactly as on the site.
 
-    county_path leads from a row of the queryset to its County ("" for County itself); the rows are
-    narrowed by povertyboard.access, the one permission layer. Writes are refused (403) unless the view
-    overrides may_write (per self.action) and may_write_object; services check the area again.
+    The rows are narrowed by povertyboard.access, the one permission layer, along the path the queryset's
+    model declares. Writes are refused (403) unless the view overrides may_write (per self.action) and
+    may_write_object; services check the area again.
     """
 
-    county_path: str = ""
     permission_classes = [permissions.IsAuthenticated, WritePermission]
 
     @property
@@ -52,7 +51,7 @@ class ScopedMixin:
             context["actor"] = request.user
 
     def get_queryset(self):
-        return self.access.restrict(super().get_queryset(), self.county_path)
+        return self.access.restrict(super().get_queryset())
 
     def may_write(self, access: Access) -> bool:
         return False

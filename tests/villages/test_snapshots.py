@@ -38,7 +38,7 @@ def headline(board) -> dict:
 
 
 def stored(area) -> DashboardSnapshot:
-    return DashboardSnapshot.objects.get(kind=dashboards.area_kind(area), area_id=area.pk)
+    return DashboardSnapshot.objects.get(kind=area.area_kind, area_id=area.pk)
 
 
 def test_the_stored_dashboard_is_the_computed_one(world):

@@ -30,9 +30,9 @@ class TownshipSerializer(serializers.ModelSerializer):
 
 class VillageSerializer(serializers.ModelSerializer):
     township_name = serializers.CharField(source="township.name", read_only=True, help_text=_("所属乡镇（街道）。"))
-    county_code = serializers.CharField(source="township.county.code", read_only=True,
+    county_code = serializers.CharField(source="county.code", read_only=True,
                                         help_text=_("所属县（市）代码。"))
-    county_name = serializers.CharField(source="township.county.name", read_only=True,
+    county_name = serializers.CharField(source="county.name", read_only=True,
                                         help_text=_("所属县（市）名称。"))
     exited = serializers.SerializerMethodField(help_text=_("是否已摘帽（有摘帽年度）。"))
 

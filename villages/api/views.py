@@ -29,7 +29,6 @@ class ProjectViewSet(ScopedReadOnlyViewSet):
     lookup_value_regex = LOOKUP
     queryset = Project.objects.select_related("county", "village")
     serializer_class = s.ProjectSerializer
-    county_path = "county"
     filterset_class = ProjectFilterSet
     search_fields = ("name", "department")
     ordering_fields = ("id", "year", "name", "budget", "progress", "status")
@@ -43,7 +42,6 @@ class FundSourceViewSet(ScopedReadOnlyViewSet):
     queryset = FundSource.objects.select_related("county").annotate(
         allocated=Coalesce(Sum("allocations__amount"), Value(0), output_field=DecimalField()))
     serializer_class = s.FundSourceSerializer
-    county_path = "county"
     filterset_class = FundSourceFilterSet
     search_fields = ("name", "provider")
     ordering_fields = ("id", "year", "kind", "name", "amount", "allocated")
@@ -57,7 +55,6 @@ class AllocationViewSet(ScopedReadOnlyViewSet):
     queryset = FundAllocation.objects.select_related("source__county", "project", "village", "household") \
         .prefetch_related("transitions")
     serializer_class = s.AllocationSerializer
-    county_path = "source__county"
     filterset_class = AllocationFilterSet
     search_fields = ("note", "source__name", "project__name", "village__name")
     ordering_fields = ("id", "amount", "gate")
@@ -94,7 +91,6 @@ class GateTransitionViewSet(ScopedReadOnlyViewSet):
     lookup_value_regex = LOOKUP
     queryset = GateTransition.objects.all()
     serializer_class = s.GateTransitionSerializer
-    county_path = "allocation__source__county"
     filterset_class = GateTransitionFilterSet
     search_fields = ("note", "actor_name")
     ordering_fields = ("id", "at", "gate")
