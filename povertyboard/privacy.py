@@ -47,8 +47,8 @@ def reduce_logged(value: str) -> str:
     """A personal value as the history stores it (auditlog's mask_callable): an ID masked, a date to its year,
     a phone masked."""
     text = str(value or "")
-    if "*" in text or re.fullmatch(r"\d{4}", text):
-        return text  # reduced already (a masked value, or a birth year)
+    if text in ("", "None") or "*" in text or re.fullmatch(r"\d{4}", text):
+        return text  # no value (auditlog writes a missing one as "None"), or reduced already
     if DATE.match(text):
         return birth_year(text)
     if len(text) == 18 and text[:17].isdigit():

@@ -203,6 +203,7 @@ def test_one_rule_reduces_each_personal_field(field, value, expected):
 @pytest.mark.parametrize(("value", "expected"), [
     ("632801198004060029", "632801********0029"), ("1980-04-06", "1980"), ("13912345678", "139****5678"),
     ("632801********0029", "632801********0029"), ("139****5678", "139****5678"), ("1980", "1980"),
+    ("None", "None"), ("", ""),
 ])
 def test_the_history_reduces_what_it_stores(value, expected):
     assert reduce_logged(value) == expected
