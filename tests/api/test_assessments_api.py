@@ -241,11 +241,6 @@ def test_another_countys_supervisor_gets_404_and_nothing_is_written(world, api, 
     assert counts() == before
 
 
-def test_anonymous_gets_401(world, api, period):
-    assert api().get(list_url("assessment-periods")).status_code == 401
-    assert api().post(url("assessment-periods", period.pk, action="score")).status_code == 401
-
-
 def test_an_administrator_writes_in_any_county(world, api, django_user_model, stranger):
     admin = django_user_model.objects.create_superuser("root")
     client = api(admin)
@@ -254,20 +249,6 @@ def test_an_administrator_writes_in_any_county(world, api, django_user_model, st
     response = client.post(list_url("vetoes"), {"period": response.data["id"], "cadre": stranger.pk,
                                                 "reason": "未报备擅自离岗"}, format="json")
     assert response.status_code == 201 and Veto.objects.get().cadre == stranger
-
-
-def test_methods_the_endpoints_do_not_have_are_405(world, api, period):
-    rating = make_duty_rating(period, world.cadre)
-    card = score_period(period)[0]
-    client = api(world.supervisor)
-    assert client.put(url("assessment-periods", period.pk), PERIOD_DATA, format="json").status_code == 405
-    assert client.patch(url("assessment-periods", period.pk), {"name": "x"}, format="json").status_code == 405
-    assert client.delete(url("assessment-periods", period.pk)).status_code == 405
-    assert client.put(url("duty-ratings", rating.pk), {"score": "1"}, format="json").status_code == 405
-    assert client.post(list_url("scorecards"), {}, format="json").status_code == 405
-    assert client.delete(url("scorecards", card.pk)).status_code == 405
-    assert client.get(url("assessment-periods", period.pk, action="score")).status_code == 405
-    assert AssessmentPeriod.objects.filter(pk=period.pk).exists() and DutyRating.objects.count() == 1
 
 
 # ------------------------------------------------------------------ 400s: the site's validation, as field errors
