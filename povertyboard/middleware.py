@@ -63,3 +63,12 @@ def axes_lockout(request, original_response=None, credentials=None):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     message = _("登录失败次数过多，该账号在此地址已被暂时锁定，请 %(minutes)s 分钟后再试。") % {"minutes": minutes}
     return render(request, "registration/locked_out.html", {"message": message}, status=429)
+
+
+def client_address(request) -> str | None:
+    """The client's address for the login lockout (AXES_CLIENT_IP_CALLABLE): behind the README's nginx, the
+    header it sets (CLIENT_ADDRESS_HEADER, X-Real-IP in production), since every request reaches gunicorn from
+    127.0.0.1; without a proxy (development), the connection's own address. nginx overwrites the header, so a
+    client cannot choose its address; without the setting the header is ignored for the same reason."""
+    header = settings.CLIENT_ADDRESS_HEADER
+    return (request.META.get(header) if header else None) or request.META.get("REMOTE_ADDR")

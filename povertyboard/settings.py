@@ -165,6 +165,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "povertyboard.middleware.axes_lockout"
+# The address a lockout counts by (povertyboard.middleware.client_address): the proxy's header in production.
+AXES_CLIENT_IP_CALLABLE = "povertyboard.middleware.client_address"
+CLIENT_ADDRESS_HEADER = None
 AXES_VERBOSE = False
 
 LOGIN_URL = "login"
@@ -301,7 +304,7 @@ if not DEBUG:
     # nginx (README) sets both headers itself, overwriting whatever the client sent; gunicorn listens on
     # 127.0.0.1 only, so no client reaches Django without passing through it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_REAL_IP", "REMOTE_ADDR"]
+    CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"
 
 # History (issue 4): every create / update / delete of these models is recorded with who, when and
 # old → new (django-auditlog). Resident IDs, birth dates and phones are stored reduced in the log, as a

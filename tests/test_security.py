@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
 from django.urls import reverse
 
 from imports.services import MAX_UPLOAD_BYTES
@@ -203,6 +204,36 @@ def test_token_endpoint_counts_failures_and_refuses_while_locked(client, lisi):
     assert refused.status_code == 400 and "token" not in refused.json()
     # the failures on the API lock the login form too (same username, same address)
     assert client.post(reverse("login"), {"username": "lisi", "password": PASSWORD}).status_code == 429
+
+
+@pytest.mark.django_db
+@override_settings(CLIENT_ADDRESS_HEADER="HTTP_X_REAL_IP")
+def test_behind_the_proxy_an_attacker_locks_only_their_own_address(client, lisi):
+    """Production (issue 25, item 2): every request reaches Django from nginx at 127.0.0.1 with the client's
+    address in X-Real-IP. Five wrong passwords from one client lock that client out, not the account."""
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "lisi", "password": "wrong"}, HTTP_X_REAL_IP="203.0.113.7",
+                    **proxy)
+    assert client.post(reverse("login"), {"username": "lisi", "password": PASSWORD}, HTTP_X_REAL_IP="203.0.113.7",
+                       **proxy).status_code == 429
+    assert client.post(reverse("login"), {"username": "lisi", "password": PASSWORD}, HTTP_X_REAL_IP="198.51.100.4",
+                       **proxy).status_code == 302
+    # the token endpoint likewise: the attacker's failures there do not refuse the owner's token
+    url = reverse("api:token")
+    for _ in range(5):
+        client.post(url, {"username": "lisi", "password": "wrong"}, HTTP_X_REAL_IP="203.0.113.8", **proxy)
+    owner = client.post(url, {"username": "lisi", "password": PASSWORD}, HTTP_X_REAL_IP="198.51.100.4", **proxy)
+    assert owner.status_code == 200 and "token" in owner.json()
+
+
+@pytest.mark.django_db
+def test_without_the_proxy_setting_a_sent_header_changes_nothing(client, lisi):
+    """In development no proxy sets X-Real-IP: a client sending one cannot escape its lockout by varying it."""
+    for n in range(5):
+        client.post(reverse("login"), {"username": "lisi", "password": "wrong"}, HTTP_X_REAL_IP=f"10.1.1.{n}")
+    assert client.post(reverse("login"), {"username": "lisi", "password": PASSWORD},
+                       HTTP_X_REAL_IP="10.9.9.9").status_code == 429
 
 
 # ---- query strings and request sizes ----

@@ -47,3 +47,15 @@ def test_the_database_url_keeps_its_options_beside_the_prepared_statements():
                            DATABASE_URL="postgres://u@db.example:5432/pb?sslmode=require")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == '{"sslmode": "require", "server_side_binding": true, "prepare_threshold": 1}'
+
+
+def test_production_counts_lockouts_by_the_address_nginx_passes():
+    """Behind the README's nginx every request comes from 127.0.0.1: the lockout must key on X-Real-IP there
+    (tests/test_security.py checks the lockouts with two addresses under this setting), and in development on
+    the connection's address, whatever header a client sends."""
+    printed = "[settings.CLIENT_ADDRESS_HEADER, settings.AXES_CLIENT_IP_CALLABLE]"
+    production = load_settings(printed, DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="pb.example.cn")
+    assert production.returncode == 0, production.stderr
+    assert production.stdout.strip() == '["HTTP_X_REAL_IP", "povertyboard.middleware.client_address"]'
+    development = load_settings(printed)
+    assert development.stdout.strip() == '[null, "povertyboard.middleware.client_address"]'
