@@ -260,6 +260,7 @@ def filtered_rows(key: str, area: Area, params) -> tuple[QuerySet, dict]:
         values = []
         for value in str(raw).split(","):
             python = model_field.to_python(value)
+            model_field.run_validators(python)  # a number beyond the column's range: refused here, not by the database
             if model_field.choices and python not in dict(model_field.flatchoices):
                 raise ValidationError(f"{name}: {value}")
             values.append(python)

@@ -288,6 +288,9 @@ def test_dashboard_queries_do_not_grow_with_households(world, funds, api):
     ("identified-households", {"status": "exited", "exit_year": "x"}, "exit_year"),
     ("funds-allocated", {"gate": "9"}, "gate"),
     ("identified-households", {"page": "0"}, "page"),
+    ("identified-households", {"group_no": "99999999999999999999"}, "group_no"),
+    ("poverty-incidence", {"year": "99999999999999999999"}, "year"),
+    ("poverty-incidence", {"year": "20x6"}, "year"),
 ])
 def test_rows_with_a_bad_filter_value_are_a_400_naming_it(world, api, key, query, field):
     response = api(world.staff).get(url("villages-rows", world.mine.code, key, **query))

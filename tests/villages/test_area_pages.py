@@ -66,11 +66,14 @@ def test_unknown_areas_and_figures_are_404(client, seeded, django_user_model):
 
 
 @pytest.mark.parametrize("query", ["group_no=abc", "status=flying", "primary_cause=illness,bogus",
-                                   "planned_exit_year=20x6"])
+                                   "planned_exit_year=20x6", "group_no=99999999999999999999",
+                                   "village=-99999999999999999999"])
 def test_bad_filters_on_the_rows_page_are_404_not_500(client, seeded, django_user_model, query):
     login(client, django_user_model, "staff")
     url = reverse("areas:rows", args=["county", WULAN, "identified-households"])
     assert client.get(f"{url}?{query}").status_code == 404
+    incidence = reverse("areas:rows", args=["county", WULAN, "poverty-incidence"])
+    assert client.get(f"{incidence}?year=99999999999999999999").status_code == 404
 
 
 # ---------------------------------------------------------------- home and navigation
