@@ -10,6 +10,7 @@ django.server), where it runs before any handler, including ones added later.
 import logging
 import re
 
+from povertyboard.privacy import mask_phone
 from povertyboard.resident_ids import mask_resident_id
 
 # Not part of a longer run of digits: an 18-character resident ID (last character may be X) ...
@@ -20,7 +21,7 @@ MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 def mask_personal_data(text: str) -> str:
     text = RESIDENT_ID.sub(lambda m: mask_resident_id(m.group()), text)
-    return MOBILE.sub(lambda m: f"{m.group()[:3]}****{m.group()[7:]}", text)
+    return MOBILE.sub(lambda m: mask_phone(m.group()), text)
 
 
 class MaskPersonalData(logging.Filter):
