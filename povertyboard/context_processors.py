@@ -37,5 +37,5 @@ def areas(request) -> dict:
         # what the navigation shows besides the page (base.html caches it under this key)
         "nav_key": SimpleLazyObject(lambda: repr((
             [(c.code, c.name) for c in user_counties(request)], access.is_cadre, access.is_supervisor,
-            access.is_county_staff, user.is_staff))),
+            access.is_county_staff, user.is_superuser))),
     }

@@ -16,7 +16,17 @@ from django.urls import reverse
 from assessments.models import AssessmentPeriod, Scorecard
 from cadres.models import Cadre
 from households.models import Household, Measure, Member
-from tests.factories import build_all, make_cadre, make_household, make_measure, make_member
+from tests.factories import (
+    build_all,
+    make_cadre,
+    make_county,
+    make_household,
+    make_measure,
+    make_member,
+    make_township,
+    make_user_area,
+    make_village,
+)
 from villages.models import DashboardSnapshot, GateTransition
 
 APP_LABELS = ("villages", "households", "cadres", "assessments")
@@ -251,3 +261,38 @@ def test_every_changelist_query_count_is_fixed(admin_client, objects, model):
     many_queries, many_rows = changelist_queries(admin_client, model)
     assert many_rows > few_rows
     assert many_queries == few_queries
+
+
+@pytest.mark.django_db
+def test_admin_refuses_a_staff_flagged_county_user_even_with_a_view_permission(client, django_user_model):
+    """Issue 25, item 12: the admin knows no areas, so it opens to superusers only (README, Roles)."""
+    from django.contrib.auth.models import Permission
+
+    wulan, golmud = make_county("632821"), make_county("632801")
+    other_member = make_member(make_household(make_village(make_township(golmud))))
+    user = django_user_model.objects.create_user("wulan-staff", password="Pw-for-tests-2016", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_member"))
+    make_user_area(user, wulan)
+
+    client.force_login(user)
+    for url in (reverse("admin:index"), admin_url(Member, "changelist"), admin_url(Member, "change", other_member.pk)):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("admin:login")), url
+    assert other_member.id_number not in client.get(reverse("admin:login")).content.decode()
+    assert "管理后台" not in client.get("/").content.decode()  # the navigation offers no admin link
+
+    client.logout()
+    response = client.post(reverse("admin:login"), {"username": "wulan-staff", "password": "Pw-for-tests-2016"})
+    assert response.status_code == 200
+    assert "管理后台只对管理员开放" in response.content.decode()
+    assert client.get(admin_url(Member, "changelist")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_admin_opens_to_a_superuser(client, django_user_model):
+    django_user_model.objects.create_superuser("root", password="Pw-for-tests-2016")
+    response = client.post(reverse("admin:login"), {"username": "root", "password": "Pw-for-tests-2016"})
+    assert response.status_code == 302
+    assert client.get(admin_url(Member, "changelist")).status_code == 200
+    assert "管理后台" in client.get("/").content.decode()
