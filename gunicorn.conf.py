@@ -17,6 +17,7 @@ threads = 4
 timeout = 120  # above the default 30 s: the longest requests, an import and an Excel export (bench/RESULTS.md)
 # the path without its query string: searches and filters carry resident IDs and names
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)s'
+logger_class = "povertyboard.gunicorn_logging.MaskingLogger"  # ... and paths can carry them too: masked
 
 
 def post_worker_init(worker):

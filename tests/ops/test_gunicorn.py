@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -67,3 +68,42 @@ print(*before, gc.get_freeze_count(), "households.api.views" in sys.modules, len
     # every object the loaded application holds is frozen: the collector tracks none of them any more
     assert int(frozen) > int(tracked_before)
     assert int(tracked) < int(frozen) // 10
+
+
+def test_the_access_log_masks_resident_ids_and_phones_in_paths(tmp_path):
+    """Issue 25, item 11: a real gunicorn access log, not a record built by hand."""
+    port, log, access = free_port(), tmp_path / "gunicorn.log", tmp_path / "access.log"
+    resident_id, phone = "632821198004060029", "13897654321"
+    server = subprocess.Popen([GUNICORN, "--bind", f"127.0.0.1:{port}", "--workers", "1", "--error-logfile", log,
+                               "--access-logfile", access], cwd=ROOT, env=environment(tmp_path))
+    paths = (f"/api/v1/members/{resident_id}/", f"/households/{phone}/", "/accounts/login/")
+    try:
+        deadline, statuses = time.monotonic() + 60, None
+        while statuses is None and time.monotonic() < deadline and server.poll() is None:
+            try:
+                statuses = [status_of(f"http://127.0.0.1:{port}{path}") for path in paths]
+            except urllib.error.URLError:
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    text = access.read_text()
+    assert statuses == [401, 302, 200], log.read_text()[-3000:]
+    assert resident_id not in text and phone not in text
+    assert "/api/v1/members/632821********0029/" in text
+    assert "/households/138****4321/" in text
+
+
+def status_of(url: str) -> int:
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
