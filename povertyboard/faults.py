@@ -23,6 +23,8 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from povertyboard.errors import is_api
+
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -36,7 +38,7 @@ def is_database_fault(error: BaseException | None) -> bool:
 
 def unavailable_response(request) -> HttpResponse:
     """503 with Retry-After: JSON {"detail": ...} for the API, the plain 503.html page (no database) otherwise."""
-    if request.path.startswith("/api/"):
+    if is_api(request):
         response = JsonResponse({"detail": _("数据库暂时无法连接，请稍后重试。")}, status=503)
     else:
         # rendered without the request: the context processors and the base layout read the database

@@ -7,15 +7,12 @@ axes_lockout           the login form's answer while django-axes has the usernam
 """
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from povertyboard.errors import error_response
+
 MAX_QUERY_VALUE_LENGTH = 1000
-
-
-def _is_api(request) -> bool:
-    return request.path_info.startswith("/api/")
 
 
 class QueryStringGuard:
@@ -26,9 +23,7 @@ class QueryStringGuard:
         problem = self.problem(request)
         if problem is None:
             return self.get_response(request)
-        if _is_api(request):
-            return JsonResponse({"detail": problem}, status=400)
-        return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
+        return error_response(request, 400, _("请求无效"), problem)
 
     @staticmethod
     def problem(request) -> str | None:

@@ -21,3 +21,8 @@ urlpatterns = [
     path("imports/", include("imports.urls")),  # app_name "imports": spreadsheet imports, 精准识别
     path("api/", include("povertyboard.api.urls")),  # app_name "api": /api/v1/, the schema and Swagger UI
 ]
+
+handler400 = "povertyboard.errors.bad_request"
+handler403 = "povertyboard.errors.permission_denied"
+handler404 = "povertyboard.errors.page_not_found"
+handler500 = "povertyboard.errors.server_error"

@@ -12,10 +12,15 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.test import override_settings
-from django.urls import reverse
+from django.db import connection
+from django.http import Http404
+from django.test import RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve, reverse
+from rest_framework.test import APIClient
 
 from imports.services import MAX_UPLOAD_BYTES
+from povertyboard.errors import page_not_found
 from povertyboard.middleware import MAX_QUERY_VALUE_LENGTH
 from povertyboard.settings import tile_source
 
@@ -243,7 +248,7 @@ def test_without_the_proxy_setting_a_sent_header_changes_nothing(client, lisi):
 def test_page_query_with_nul_or_overlong_value_is_a_plain_400_before_the_login_wall(client, query):
     response = client.get(f"/households/?{query}")  # anonymous: a view would redirect to the login page
     assert response.status_code == 400
-    assert response["Content-Type"].startswith("text/plain")
+    assert response["Content-Type"] == "text/html; charset=utf-8"
     assert "查询参数" in response.content.decode()
 
 
@@ -254,19 +259,72 @@ def test_api_query_with_nul_or_overlong_value_is_a_json_400(client, query):
     assert set(response.json()) == {"detail"}
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/households/99999999999999999999/", "/assessments/1/cadres/99999999999999999999/",
+                                  "/work/measures/9223372036854775808/edit/"])
+def test_a_path_id_beyond_a_database_key_is_a_404(client, django_user_model, path):
+    """Issue 25, item 10 (found by .ci/fuzz-site): SQLite cannot bind it, which was a 500."""
+    client.force_login(django_user_model.objects.create_superuser("root", password="x-long-password-1"))
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_the_id_converter_keeps_every_64_bit_key():
+    assert reverse("households:detail", args=[2**63 - 1]) == f"/households/{2**63 - 1}/"
+    assert resolve(f"/households/{2**63 - 1}/").kwargs == {"household_id": 2**63 - 1}
+
+
 def test_query_value_at_the_limit_passes_the_guard(client):
     response = client.get(f"/households/?q={'x' * MAX_QUERY_VALUE_LENGTH}")
     assert response.status_code == 302  # on to the login wall
 
 
-def test_too_many_form_fields_are_refused(client):
+def test_too_many_form_fields_are_refused_with_the_limit_named(client):
     fields = {f"f{i}": "1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
-    assert client.post(reverse("login"), fields).status_code == 400
+    response = client.post(reverse("login"), fields)
+    assert response.status_code == 400
+    assert "一次请求的参数或字段超过 500 个的上限。" in response.content.decode()
 
 
-def test_too_large_form_body_is_refused(client):
+def test_too_large_form_body_is_refused_with_the_limit_named(client):
     body = {"username": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1), "password": "x"}
-    assert client.post(reverse("login"), body).status_code == 400
+    response = client.post(reverse("login"), body)
+    assert response.status_code == 400
+    assert "提交的数据超过 2.5 MB 的上限。" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_an_oversized_body_or_too_many_fields_in_json(django_user_model):
+    """Issue 25, item 10: Django refuses these before any view, and its own 400 page is English HTML."""
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(django_user_model.objects.create_superuser("root", password="x-long-password-1"))
+    big = json.dumps({"note": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
+    many = "&".join(f"f{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    answers = [
+        client.post("/api/v1/measures/", big, content_type="application/json"),
+        client.post("/api/v1/measures/", many, content_type="application/x-www-form-urlencoded"),
+        client.get(f"/api/v1/households/?{many}"),
+    ]
+    assert [response.status_code for response in answers] == [400, 400, 400]
+    assert [response.json() for response in answers] == [
+        {"detail": "提交的数据超过 2.5 MB 的上限。文件请用上传字段提交，大量数据请用数据导入。"},
+        {"detail": "一次请求的参数或字段超过 500 个的上限。"},
+        {"detail": "一次请求的参数或字段超过 500 个的上限。"},
+    ]
+
+
+@pytest.mark.django_db
+def test_error_pages_are_the_sites_own_in_chinese_and_need_no_database(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("viewer", password="x-long-password-1"))
+    response = client.get("/households/no-such-page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "页面不存在" in page and "返回首页" in page and 'lang="zh-hans"' in page
+    with CaptureQueriesContext(connection) as queries:
+        rendered = page_not_found(RequestFactory().get("/x/"), Http404())
+    assert rendered.status_code == 404 and len(queries) == 0
+    assert client.get("/api/v1/no-such-route/").json() == {"detail": "未找到。"}
 
 
 def test_upload_limits_agree_with_the_import_limit_and_the_proxy():
