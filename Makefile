@@ -44,5 +44,5 @@ check-migrations: deps
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: deps
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	$(PY) manage.py makemessages -l en --add-location=file --ignore=.venv --ignore=node_modules --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
