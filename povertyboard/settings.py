@@ -3,6 +3,7 @@
 DATABASE_URL   SQLite file db.sqlite3 by default; postgres://user@host:port/name for PostgreSQL.
 SECRET_KEY     required when DEBUG is off (production refuses the development key).
 DEBUG          "1"/"true" for development (the default), "0"/"false" for production.
+TECHNICAL_404  "1" for Django's technical 404 page (URL patterns listed) under DEBUG; the site's own page by default.
 ALLOWED_HOSTS  comma-separated host names.
 CSRF_TRUSTED_ORIGINS  comma-separated origins (https://pb.example.cn) when the site is reached under another
                origin than its host (rarely needed behind a proxy that passes Host and X-Forwarded-Proto).
@@ -49,6 +50,9 @@ def tile_source(url: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
+# Django's technical 404 page (the URL patterns listed) instead of the site's: for developers only, off by default
+# even under DEBUG, so that `make run` shows users the pages they will meet (povertyboard/errors.py).
+TECHNICAL_404 = env_bool("TECHNICAL_404", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set to a private value when DEBUG is off.")
@@ -97,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The site's 404 page, in its layout, in place of Django's technical one under DEBUG (TECHNICAL_404 keeps that).
+    "povertyboard.errors.ErrorPages",
     # Records the signed-in user as the actor of every change written during the request.
     "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

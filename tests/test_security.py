@@ -11,16 +11,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
-from django.http import Http404
+from django.core.exceptions import ImproperlyConfigured, TooManyFieldsSent
 from django.test import RequestFactory, override_settings
-from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from imports.services import MAX_UPLOAD_BYTES
-from povertyboard.errors import page_not_found
+from povertyboard.errors import bad_request, server_error
 from povertyboard.middleware import MAX_QUERY_VALUE_LENGTH
 from povertyboard.settings import tile_source
 
@@ -315,16 +313,47 @@ def test_the_api_refuses_an_oversized_body_or_too_many_fields_in_json(django_use
 
 
 @pytest.mark.django_db
-def test_error_pages_are_the_sites_own_in_chinese_and_need_no_database(client, django_user_model):
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "make-run"])
+def test_a_missing_page_is_the_sites_own_in_its_layout_with_a_way_back(client, django_user_model, settings, debug):
+    """Issue 32, item 1: under `make run` too (DEBUG), not Django's technical page listing the URL patterns."""
+    settings.DEBUG = debug
     client.force_login(django_user_model.objects.create_user("viewer", password="x-long-password-1"))
-    response = client.get("/households/no-such-page/")
-    assert response.status_code == 404
-    page = response.content.decode()
-    assert "页面不存在" in page and "返回首页" in page and 'lang="zh-hans"' in page
-    with CaptureQueriesContext(connection) as queries:
-        rendered = page_not_found(RequestFactory().get("/x/"), Http404())
-    assert rendered.status_code == 404 and len(queries) == 0
+    for path in ("/households/no-such-page/", "/households/99999/"):  # no pattern; a view's Http404
+        response = client.get(path, HTTP_REFERER="http://testserver/households/")
+        assert response.status_code == 404
+        page = response.content.decode()
+        assert "页面不存在" in page and "不在您负责的地区内" in page and 'lang="zh-hans"' in page
+        assert 'href="http://testserver/households/">返回上一页' in page and "返回首页" in page
+        assert "navbar" in page and "URLconf" not in page
+    foreign = client.get("/households/99999/", HTTP_REFERER="https://evil.example/")
+    assert "返回上一页" not in foreign.content.decode()
     assert client.get("/api/v1/no-such-route/").json() == {"detail": "未找到。"}
+    assert client.get("/households").status_code == 301  # the slash is still added first
+
+
+@pytest.mark.django_db
+def test_the_technical_404_is_a_developers_choice(client, django_user_model, settings):
+    settings.DEBUG, settings.TECHNICAL_404 = True, True
+    client.force_login(django_user_model.objects.create_user("viewer", password="x-long-password-1"))
+    assert "URLconf" in client.get("/households/no-such-page/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_forbidden_action_is_the_sites_own_page_in_english_too(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("viewer", password="x-long-password-1"))
+    response = client.get("/assessments/new/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Not permitted" in page and "Back to home" in page and 'lang="en"' in page
+
+
+def test_a_server_error_and_a_refused_request_are_drawn_without_the_database():
+    """No django_db mark: a query would raise here."""
+    request = RequestFactory().get("/households/")
+    with translation.override("zh-hans"):
+        answers = [server_error(request), bad_request(request, TooManyFieldsSent())]
+    assert [answer.status_code for answer in answers] == [500, 400]
+    assert "服务器出错" in answers[0].content.decode() and "500 个" in answers[1].content.decode()
 
 
 def test_upload_limits_agree_with_the_import_limit_and_the_proxy():
