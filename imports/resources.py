@@ -60,6 +60,9 @@ from povertyboard.resident_ids import mask_resident_id, parse_resident_id
 from villages.models import Township, Village
 
 REQUIRED = _("此项必填。")
+# What a row learns of a resident ID or a cadre outside the user's area: that it cannot be used, not where it is
+ID_TAKEN_ELSEWHERE = _("该身份证号码已登记，请与县扶贫办核实。")
+NO_SUCH_CADRE = _("本县（市）没有名为“%(name)s”的干部。")
 YES, NO = "是", "否"
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×"}
@@ -971,9 +974,8 @@ class MemberResource(HouseholdLookupMixin, RegistryResource):
                                              "一人只能属于一户。") % {
                     "id": instance.id_number, "village": registered.village.name, "number": registered.number,
                     "name": registered.head_name})
-            else:
-                add_error(errors, "身份证号码", _("身份证号码 %(id)s 已在其他县（市）登记为贫困户成员，"
-                                             "一人只能属于一户。") % {"id": instance.id_number})
+            else:  # the same words whatever holds the ID outside the user's area: no clue to where or as what
+                add_error(errors, "身份证号码", ID_TAKEN_ELSEWHERE)
         if instance.id_number and "id_number" not in self.failed:
             birth, sex = parse_resident_id(instance.id_number)
             if not instance.sex and "sex" not in self.failed:
@@ -1068,7 +1070,7 @@ class MeasureResource(HouseholdLookupMixin, RegistryResource):
         if village is not None:
             candidates = [c for c in candidates if c.county_id == village.township.county_id]
         if not candidates:
-            raise CellError(_("本县（市）没有名为“%(name)s”的干部。") % {"name": name})
+            raise CellError(NO_SUCH_CADRE % {"name": name})
         if len(candidates) > 1:
             raise CellError(_("有 %(n)s 名干部叫“%(name)s”，无法确定是哪一位。") % {"n": len(candidates), "name": name})
         return candidates[0]
@@ -1151,8 +1153,6 @@ class AttendanceResource(RegistryResource):
         self.cadres = {}
         for cadre in self.access.restrict(Cadre.objects.filter(name__in=names)):
             self.cadres.setdefault(cadre.name, []).append(cadre)
-        self.other_county_names = set(
-            Cadre.objects.filter(name__in=names - set(self.cadres)).values_list("name", flat=True))
         self.existing = {}
         cadre_ids = [c.pk for found in self.cadres.values() for c in found]
         for part in chunks(cadre_ids):
@@ -1164,11 +1164,10 @@ class AttendanceResource(RegistryResource):
         if phone:
             candidates = [c for c in candidates if c.phone == phone]
         if not candidates:
-            if name in self.other_county_names:
-                raise CellError(_("干部“%(name)s”不在您的辖区，不能导入。") % {"name": name})
             if phone and self.cadres.get(name):
                 raise CellError(_("干部“%(name)s”的联系电话不是 %(phone)s。") % {"name": name, "phone": phone})
-            raise CellError(_("没有名为“%(name)s”的干部。") % {"name": name})
+            # a cadre outside the user's area is answered as no cadre at all: the import is no directory
+            raise CellError(NO_SUCH_CADRE % {"name": name})
         if len(candidates) > 1:
             raise CellError(_("有 %(n)s 名干部叫“%(name)s”，请填写干部联系电话以区分。") % {
                 "n": len(candidates), "name": name})

@@ -1,0 +1,79 @@
+"""Issue 25: what an import tells of rows outside the user's area, files that lie about their size, a database
+that fails halfway, and two confirmations of one upload."""
+
+import datetime
+
+import pytest
+
+from households.models import Household
+from tests.factories import make_household, make_member
+from tests.support import fingerprint
+
+from .conftest import member_row, problems_of, xlsx
+
+pytestmark = pytest.mark.django_db
+
+ID_TAKEN = "该身份证号码已登记，请与县扶贫办核实。"
+
+
+# ------------------------------------------------------------------------------------------ no oracle (item 3)
+
+
+def member_problems(world, run, resident_id) -> list[tuple]:
+    """The problems of a member file whose only row carries the given ID into household 001 of the user's county."""
+    content = xlsx({"家庭成员": [member_row(world.village, "001", "张小三", resident_id, 与户主关系="子女")]})
+    before = fingerprint()
+    report = run("members", content, world.staff)
+    assert not report.committed and fingerprint() == before
+    return problems_of(report)
+
+
+def test_an_id_held_outside_the_area_gets_one_answer_whoever_holds_it(world, run):
+    """Another county's household head, a child in another county's exited household: the importer learns only
+    that the ID cannot be used, in the same words, with nothing of the county, household or person."""
+    make_household(world.village, number="001")
+    head = make_member(make_household(world.foreign, number="900", head_name="郭勒户主"))
+    exited = make_household(world.foreign, number="901", status=Household.Status.EXITED, exit_year=2016)
+    child = make_member(exited, birth=datetime.date(2005, 6, 1), relation="child")
+    answers = [member_problems(world, run, m.id_number) for m in (head, child)]
+    assert answers == [[("家庭成员", 2, "身份证号码", m.id_number, ID_TAKEN)] for m in (head, child)]
+    assert not any(word in str(answers) for word in ("格尔木", "郭勒", "900", "901", "其他县", head.name, child.name))
+
+
+def test_an_id_in_the_users_own_county_still_names_its_household(world, run):
+    """The importer may read their own county's registry: the clash there is spelled out."""
+    make_household(world.village, number="001")
+    held = make_member(make_household(world.other, number="900", head_name="王九"))
+    [(_sheet, _row, column, _value, message)] = member_problems(world, run, held.id_number)
+    assert column == "身份证号码" and "已登记在茶卡演示01村 900 户（王九）" in message
+
+
+def attendance_message(world, run, name, phone) -> str:
+    content = xlsx({"考勤月报": [{"干部姓名": name, "干部联系电话": phone, "月份": "2016-05", "实际驻村天数": 20}]})
+    [(_sheet, _row, column, _value, message)] = problems_of(run("attendance", content, world.staff))
+    assert column == "干部姓名"
+    return message
+
+
+def test_a_cadre_outside_the_area_is_answered_as_no_cadre_at_all(world, run):
+    """An attendance row naming another county's cadre, with his real phone or a made-up one, gets the answer a
+    name nobody has gets: the import confirms neither the name nor the phone."""
+    golmud = world.golmud_cadre
+    golmud.phone = "13711112222"
+    golmud.save()
+    real_phone = attendance_message(world, run, golmud.name, golmud.phone)
+    guessed_phone = attendance_message(world, run, golmud.name, "13800001111")
+    no_phone = attendance_message(world, run, golmud.name, "")
+    golmud.delete()
+    nobody = attendance_message(world, run, golmud.name, golmud.phone)
+    assert real_phone == guessed_phone == no_phone == nobody == f"本县（市）没有名为“{golmud.name}”的干部。"
+
+
+def test_a_wrong_phone_of_a_cadre_of_the_area_is_named(world, run):
+    """Within the area the phone tells namesakes apart, and a wrong one is said to be wrong, whoever it is of."""
+    world.golmud_cadre.name, world.golmud_cadre.phone = world.cadre.name, "13711112222"
+    world.golmud_cadre.save()
+    others = attendance_message(world, run, world.cadre.name, "13711112222")
+    random = attendance_message(world, run, world.cadre.name, "13000000000")
+    assert others.replace("13711112222", "X") == random.replace("13000000000", "X")
+    assert random == f"干部“{world.cadre.name}”的联系电话不是 13000000000。"
