@@ -10,9 +10,9 @@ The flow of the staff pages (imports.views):
    by the browser) and writes everything in one transaction; any error, or the process dying halfway, leaves the
    database as it was.
 
-Limits: a file of at most MAX_UPLOAD_BYTES (10 MB) and MAX_ROWS (30,000) data rows over all its sheets, e.g. 5,000
-households with 17,000 members. Accepted: .xlsx (Excel 2007+; .xls must be re-saved as .xlsx) and .csv (UTF-8 or
-GBK, one sheet: the first of the import).
+Limits: a file of at most MAX_UPLOAD_BYTES (10 MB) and MAX_ROWS (30,000) rows below the headers over all its
+sheets, blank ones included, e.g. 5,000 households with 17,000 members. Accepted: .xlsx (Excel 2007+; .xls must
+be re-saved as .xlsx) and .csv (UTF-8 or GBK, one sheet: the first of the import).
 """
 
 import csv
@@ -132,8 +132,16 @@ class Table:
         return tablib.Dataset(*self.rows, headers=self.headers)
 
 
+def too_many_rows() -> FileRefused:
+    return FileRefused(_("文件超过 %(max)s 行数据（空行也计算在内），请分成几个文件导入。") % {"max": f"{MAX_ROWS:,}"})
+
+
 def _table(sheet: str, rows_iter, counter: list[int]) -> Table | None:
-    """Read rows: the first is the header. None when the sheet has no header."""
+    """Read rows: the first is the header. None when the sheet has no header.
+
+    Every row after the header counts toward MAX_ROWS, blank or not: a reader yields the blank rows before a
+    far-away cell one by one, so counting only the filled ones would let a tiny file keep a worker busy for
+    minutes (one cell at row 200,000,000). Reading stops at the first row over the limit."""
     table = None
     for number, values in enumerate(rows_iter, start=1):
         values = list(values or ())
@@ -145,15 +153,15 @@ def _table(sheet: str, rows_iter, counter: list[int]) -> Table | None:
                 return None
             table = Table(sheet, headers)
             continue
+        counter[0] += 1
+        if counter[0] > MAX_ROWS:
+            raise too_many_rows()
         if not any(cell_text(v) for v in values):
             continue
         width = len(table.headers)
         for column, value in enumerate(values, start=1):
             if cell_text(value) and (column > width or not table.headers[column - 1]):
                 table.stray.append((number, column))
-        counter[0] += 1
-        if counter[0] > MAX_ROWS:
-            raise FileRefused(_("文件超过 %(max)s 行数据，请分成几个文件导入。") % {"max": f"{MAX_ROWS:,}"})
         table.rows.append(tuple(values[:width]) + ("",) * (width - len(values[:width])))
         table.numbers.append(number)
     return table
@@ -188,7 +196,11 @@ def _workbook_tables(workbook, sheets: list[str], counter: list[int]) -> dict[st
             if name is None:
                 continue
             try:
-                table = _table(sheet, workbook[name].iter_rows(values_only=True), counter)
+                worksheet = workbook[name]
+                if (worksheet.max_row or 0) - 1 > MAX_ROWS - counter[0]:  # refused by its stated size, unread
+                    raise too_many_rows()
+                worksheet.reset_dimensions()  # the stated size may lie: read the rows the sheet has, as they come
+                table = _table(sheet, worksheet.iter_rows(values_only=True), counter)
             except FileRefused:
                 raise
             except Exception:  # noqa: BLE001

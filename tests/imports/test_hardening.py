@@ -2,14 +2,19 @@
 that fails halfway, and two confirmations of one upload."""
 
 import datetime
+import io
+import re
+import time
+import zipfile
 
 import pytest
 
 from households.models import Household
+from imports.services import MAX_ROWS, FileRefused
 from tests.factories import make_household, make_member
 from tests.support import fingerprint
 
-from .conftest import member_row, problems_of, xlsx
+from .conftest import HOUSEHOLD_HEADERS, member_row, problems_of, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +82,59 @@ def test_a_wrong_phone_of_a_cadre_of_the_area_is_named(world, run):
     random = attendance_message(world, run, world.cadre.name, "13000000000")
     assert others.replace("13711112222", "X") == random.replace("13000000000", "X")
     assert random == f"干部“{world.cadre.name}”的联系电话不是 13000000000。"
+
+
+# ------------------------------------------------------------------------------------------ row limit (item 4)
+
+
+def far_row_workbook(row: int, dimension: str) -> bytes:
+    """A households sheet: the headers, then one cell at the given row (blank rows between). Its <dimension>
+    element tells the true size ("true"), is left out ("missing"), or says the sheet ends at row 2 ("lie")."""
+    content = xlsx({"贫困户": (HOUSEHOLD_HEADERS, [[], ["x"]])})  # the cell at row 3, moved below
+    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                xml = data.decode().replace('<row r="3">', f'<row r="{row}">').replace('r="A3"', f'r="A{row}"')
+                size = {"true": f'<dimension ref="A1:R{row}" />', "missing": "", "lie": '<dimension ref="A1:R2" />'}
+                xml, found = re.subn(r"<dimension ref=\"[^\"]*\" ?/>", size[dimension], xml)
+                assert found == 1 and f'r="A{row}"' in xml
+                data = xml.encode()
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def refused_quickly(world, run, content: bytes) -> str:
+    before = fingerprint()
+    started = time.perf_counter()
+    with pytest.raises(FileRefused) as refused:
+        run("households", content, world.staff)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0, f"{elapsed:.1f} s"  # a guard against a minutes-long hang, not a benchmark
+    assert fingerprint() == before
+    return refused.value.message
+
+
+@pytest.mark.parametrize("dimension", ["true", "missing", "lie"])
+def test_one_cell_at_row_200_000_000_is_refused_at_once(world, run, dimension):
+    content = far_row_workbook(200_000_000, dimension)
+    assert len(content) < 10_000
+    message = refused_quickly(world, run, content)
+    assert message == "文件超过 30,000 行数据（空行也计算在内），请分成几个文件导入。"
+    assert MAX_ROWS == 30_000
+
+
+@pytest.mark.parametrize("dimension", ["true", "missing"])
+def test_blank_rows_count_toward_the_limit(world, run, dimension):
+    """30,001 rows below the headers, all blank but the last: refused; 30,000 are read."""
+    message = refused_quickly(world, run, far_row_workbook(MAX_ROWS + 2, dimension))
+    assert "超过 30,000 行数据" in message
+    report = run("households", far_row_workbook(MAX_ROWS + 1, dimension), world.staff)
+    assert {p[1] for p in problems_of(report)} == {MAX_ROWS + 1}  # read to the end: the row's own errors
+
+
+def test_data_below_a_dimension_that_says_less_is_read(world, run):
+    """A dimension that understates the sheet no longer hides its rows."""
+    report = run("households", far_row_workbook(5, "lie"), world.staff)
+    assert report.problems == [] and {p[1] for p in problems_of(report)} == {5}
