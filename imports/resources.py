@@ -15,7 +15,9 @@ field validators). Every row is checked in memory first (everything it refers to
 the new and changed rows are written in bulk with their django-auditlog history entries (`RegistryResource.write`),
 a few statements per thousand rows. Unique and check constraints are left to the database as the last guard: the
 keys they protect are matched up front, and should the database still refuse the bulk write, the rows are written
-one by one in savepoints to report the refused row as that row's error (the file then writes nothing).
+one by one in savepoints to report the refused row as that row's error (the file then writes nothing), in words
+rather than the database's (which name constraints and tables). Only a refusal of the data is a row's error: a
+connection that fails (OperationalError, InterfaceError) ends the import, which the site answers with a 503.
 """
 
 import datetime
@@ -31,7 +33,7 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, DataError, IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +71,7 @@ FALSE_WORDS = {"否", "n", "no", "false", "0", "×"}
 DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 MONTH_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+REFUSED_DATA = (IntegrityError, DataError)  # what the database says of a row, as opposed to of itself
 CHUNK = 2000  # values per IN (...) lookup
 BATCH = 1000  # rows per INSERT / UPDATE of an import
 
@@ -521,6 +524,8 @@ class RegistryResource(resources.ModelResource):
         result.total_rows = len(dataset)
         try:
             self.before_import(dataset)
+        except DatabaseError:
+            raise  # the database failing (a dropped connection) is no fault of the file: 503, not an error in it
         except Exception as exc:  # noqa: BLE001 - reported as the file's error, as django-import-export does
             self.handle_import_error(result, exc, raise_errors)
             return result
@@ -677,7 +682,7 @@ class RegistryResource(resources.ModelResource):
                                   if getattr(p.before, name) != value})
                 if changed:
                     model.objects.bulk_update([p.instance for p in updated], changed, batch_size=BATCH)
-        except DatabaseError:
+        except REFUSED_DATA:  # a connection failing is not caught: it is no row's error, and ends the import
             for instance in [*created, *inserted]:  # the savepoint is gone, and with it the ids handed out
                 instance.pk = None
                 instance._state.adding = True
@@ -701,11 +706,17 @@ class RegistryResource(resources.ModelResource):
                     with transaction.atomic():
                         self.before_write([p])
                         p.instance.save()
-                except DatabaseError as exc:
+                except REFUSED_DATA:
                     ok = False
                     p.row_result.import_type = RowResult.IMPORT_TYPE_ERROR
-                    p.row_result.errors.append(self.get_error_result_class()(exc, number=p.number))
+                    p.row_result.errors.append(self.get_error_result_class()(self.refusal(), number=p.number))
         return ok
+
+    def refusal(self) -> str:
+        """Why the database refused a row that passed every check: the row or its key was written by someone else
+        meanwhile. In plain words: the database's own text names its constraints and tables."""
+        return str(_("与系统中刚写入的数据冲突（如同一%(what)s已被他人登记），请重新上传文件预览。") % {
+            "what": self.key_label})
 
     # -------------------------------------------------------------- hooks of the concrete resources
 

@@ -4,17 +4,34 @@ that fails halfway, and two confirmations of one upload."""
 import datetime
 import io
 import re
+import threading
 import time
 import zipfile
+from contextlib import contextmanager
 
 import pytest
+from django.contrib.messages import get_messages
+from django.db import InterfaceError, OperationalError, connection
+from django.test import Client
+from django.urls import reverse
 
-from households.models import Household
+from households.models import Household, Member
+from imports.resources import MemberResource
 from imports.services import MAX_ROWS, FileRefused
 from tests.factories import make_household, make_member
 from tests.support import fingerprint
 
-from .conftest import HOUSEHOLD_HEADERS, member_row, problems_of, xlsx
+from .conftest import (
+    HOUSEHOLD_HEADERS,
+    household_row,
+    member_row,
+    problems_of,
+    rid,
+    stored_files,
+    token_of,
+    upload,
+    xlsx,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +155,163 @@ def test_data_below_a_dimension_that_says_less_is_read(world, run):
     """A dimension that understates the sheet no longer hides its rows."""
     report = run("households", far_row_workbook(5, "lie"), world.staff)
     assert report.problems == [] and {p[1] for p in problems_of(report)} == {5}
+
+
+# ------------------------------------------------------------------------------------------ database outage (item 8)
+
+
+def two_households(world) -> bytes:
+    v = world.village
+    return xlsx({"贫困户": [household_row(v, "001"), household_row(v, "002", head="李二")],
+                 "家庭成员": [member_row(v, "001", "张三", rid(1)), member_row(v, "002", "李二", rid(2))]})
+
+
+@contextmanager
+def database_fails(error, statement: str):
+    """The first statement starting with `statement` fails as when the connection drops there (later ones run)."""
+    failed = []
+
+    def fail_once(execute, sql, params, many, context):
+        if sql.startswith(statement) and not failed:
+            failed.append(sql)
+            raise error("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(fail_once):
+        yield
+    assert failed, f"no statement began with {statement}"
+
+
+def confirm(client, token):
+    return client.post(reverse("imports:confirm", args=["households"]), {"token": token})
+
+
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+def test_a_connection_lost_during_a_confirm_answers_503_and_the_file_can_be_confirmed_again(
+        client, world, media, error):
+    """The members are written after the households: the connection drops there. Not 400 with an error per row,
+    not the upload thrown away: a 503, nothing written, and the same confirmation works once the database is
+    back."""
+    client.force_login(world.staff)
+    token = token_of(upload(client, "households", two_households(world)))
+    stored = stored_files(media)
+    before = fingerprint()
+    with database_fails(error, 'INSERT INTO "households_member"'):
+        response = confirm(client, token)
+    assert response.status_code == 503 and "数据库暂时无法连接" in response.content.decode()
+    assert fingerprint() == before
+    assert stored_files(media) == stored  # kept as uploaded
+    again = confirm(client, token)
+    assert again.status_code == 200 and "全部数据已在一个事务中写入" in again.content.decode()
+    assert Household.objects.count() == 2 and Member.objects.count() == 2 and stored_files(media) == []
+
+
+def test_a_connection_lost_during_a_preview_answers_503(client, world, media):
+    """The registry is read before the rows are checked: a failure there is no error of the file."""
+    client.force_login(world.staff)
+    before = fingerprint()
+    with database_fails(OperationalError, 'SELECT "households_member"'):
+        response = upload(client, "households", two_households(world))
+    assert response.status_code == 503 and "数据库暂时无法连接" in response.content.decode()
+    assert fingerprint() == before
+
+
+# ------------------------------------------------------------------------------------------ one confirmation (item 10)
+
+
+ALREADY = "这个文件已经确认导入（或正在导入），请勿重复确认。"
+
+
+def test_a_confirmation_while_another_runs_is_refused_in_plain_words(client, world, media):
+    """The second confirmation of one upload arrives while the first is writing (a double click, two tabs): it is
+    told so and writes nothing; the first writes the file once."""
+    client.force_login(world.staff)
+    token = token_of(upload(client, "households", two_households(world)))
+    second = Client()
+    second.force_login(world.staff)
+    sent, answers = [], []
+
+    def second_confirmation_meanwhile(execute, sql, params, many, context):
+        if sql.startswith('INSERT INTO "households_household"') and not sent:
+            sent.append(token)  # once: the second confirmation's own statements pass through here too
+            answers.append(confirm(second, token))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(second_confirmation_meanwhile):
+        first = confirm(client, token)
+    assert first.status_code == 200 and Household.objects.count() == 2 and Member.objects.count() == 2
+    [loser] = answers
+    assert loser.status_code == 302 and loser["Location"] == reverse("imports:upload", args=["households"])
+    assert [str(m) for m in get_messages(loser.wsgi_request)] == [ALREADY]
+    assert stored_files(media) == []
+
+
+def test_a_row_refused_by_the_database_is_explained_without_its_constraint(world, run, monkeypatch):
+    """Another import adds the same member between this one's checks and its write: the database's unique key
+    refuses the row, and the report says so in words, not in the database's."""
+    make_household(world.village, number="001")
+    prepare = MemberResource.prepare
+
+    def prepare_then_collide(self, rows):
+        prepare(self, rows)
+        make_member(make_household(world.other, number="900"), id_number=rid(1), birth=datetime.date(1975, 3, 8))
+
+    monkeypatch.setattr(MemberResource, "prepare", prepare_then_collide)
+    before = fingerprint()
+    report = run("members", xlsx({"家庭成员": [member_row(world.village, "001", "张三", rid(1))]}), world.staff)
+    assert not report.committed and fingerprint() == before
+    [(sheet, row, column, value, message)] = problems_of(report)
+    assert (sheet, row, column, value) == ("家庭成员", 2, "", "")
+    assert message == "这一行无法写入：与系统中刚写入的数据冲突（如同一身份证号码已被他人登记），请重新上传文件预览。"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_household_deleted_before_the_commit_is_explained_without_its_constraint(world, run, monkeypatch):
+    """Foreign keys are checked when the import commits: a household deleted meanwhile (without its members'
+    cascade, as another connection's delete looks from here) refuses the file in words."""
+    household = make_household(world.village, number="001")
+    prepare = MemberResource.prepare
+
+    def prepare_then_delete(self, rows):
+        prepare(self, rows)
+        Household.objects.filter(pk=household.pk)._raw_delete(using="default")
+
+    monkeypatch.setattr(MemberResource, "prepare", prepare_then_delete)
+    report = run("members", xlsx({"家庭成员": [member_row(world.village, "001", "张三", rid(1))]}), world.staff)
+    assert not report.committed and Member.objects.count() == 0
+    assert problems_of(report) == [
+        ("家庭成员", 0, "", "", "导入期间系统中的相关数据被他人修改，没有写入任何数据。请重新上传文件预览。")]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite serializes writers on the whole file: two confirmations cannot interleave")
+def test_two_simultaneous_confirmations_write_once_and_the_other_is_told_so(world, media):
+    """Two workers confirm the same upload at the same moment: one imports, the other gets a message in words
+    (never the database's "duplicate key value violates unique constraint ...")."""
+    first, second = Client(), Client()
+    first.force_login(world.staff)
+    second.force_login(world.staff)
+    token = token_of(upload(first, "households", two_households(world)))
+    start, answers, lock = threading.Barrier(2), [], threading.Lock()
+
+    def confirm_at_once(client):
+        try:
+            start.wait()
+            response = confirm(client, token)
+            with lock:
+                answers.append((response.status_code, [str(m) for m in get_messages(response.wsgi_request)],
+                                response.content.decode()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm_at_once, args=(c,)) for c in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(status for status, _messages, _page in answers) == [200, 302]
+    [(_status, said, page)] = [a for a in answers if a[0] == 302]
+    assert said in ([ALREADY], ["上传的文件已失效（已导入或超过24小时），请重新上传。"])  # while or after
+    assert "constraint" not in page and "duplicate key" not in page
+    assert Household.objects.count() == 2 and Member.objects.count() == 2
