@@ -15,7 +15,9 @@ field validators). Every row is checked in memory first (everything it refers to
 the new and changed rows are written in bulk with their django-auditlog history entries (`RegistryResource.write`),
 a few statements per thousand rows. Unique and check constraints are left to the database as the last guard: the
 keys they protect are matched up front, and should the database still refuse the bulk write, the rows are written
-one by one in savepoints to report the refused row as that row's error (the file then writes nothing).
+one by one in savepoints to report the refused row as that row's error (the file then writes nothing), in words
+rather than the database's (which name constraints and tables). Only a refusal of the data is a row's error: a
+connection that fails (OperationalError, InterfaceError) ends the import, which the site answers with a 503.
 """
 
 import datetime
@@ -31,7 +33,7 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, DataError, IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext_lazy as _
@@ -60,12 +62,16 @@ from povertyboard.resident_ids import mask_resident_id, parse_resident_id
 from villages.models import Township, Village
 
 REQUIRED = _("此项必填。")
+# What a row learns of a resident ID or a cadre outside the user's area: that it cannot be used, not where it is
+ID_TAKEN_ELSEWHERE = _("该身份证号码已登记，请与县扶贫办核实。")
+NO_SUCH_CADRE = _("本县（市）没有名为“%(name)s”的干部。")
 YES, NO = "是", "否"
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×"}
 DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 MONTH_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+REFUSED_DATA = (IntegrityError, DataError)  # what the database says of a row, as opposed to of itself
 CHUNK = 2000  # values per IN (...) lookup
 BATCH = 1000  # rows per INSERT / UPDATE of an import
 
@@ -518,6 +524,8 @@ class RegistryResource(resources.ModelResource):
         result.total_rows = len(dataset)
         try:
             self.before_import(dataset)
+        except DatabaseError:
+            raise  # the database failing (a dropped connection) is no fault of the file: 503, not an error in it
         except Exception as exc:  # noqa: BLE001 - reported as the file's error, as django-import-export does
             self.handle_import_error(result, exc, raise_errors)
             return result
@@ -674,7 +682,7 @@ class RegistryResource(resources.ModelResource):
                                   if getattr(p.before, name) != value})
                 if changed:
                     model.objects.bulk_update([p.instance for p in updated], changed, batch_size=BATCH)
-        except DatabaseError:
+        except REFUSED_DATA:  # a connection failing is not caught: it is no row's error, and ends the import
             for instance in [*created, *inserted]:  # the savepoint is gone, and with it the ids handed out
                 instance.pk = None
                 instance._state.adding = True
@@ -698,11 +706,17 @@ class RegistryResource(resources.ModelResource):
                     with transaction.atomic():
                         self.before_write([p])
                         p.instance.save()
-                except DatabaseError as exc:
+                except REFUSED_DATA:
                     ok = False
                     p.row_result.import_type = RowResult.IMPORT_TYPE_ERROR
-                    p.row_result.errors.append(self.get_error_result_class()(exc, number=p.number))
+                    p.row_result.errors.append(self.get_error_result_class()(self.refusal(), number=p.number))
         return ok
+
+    def refusal(self) -> str:
+        """Why the database refused a row that passed every check: the row or its key was written by someone else
+        meanwhile. In plain words: the database's own text names its constraints and tables."""
+        return str(_("与系统中刚写入的数据冲突（如同一%(what)s已被他人登记），请重新上传文件预览。") % {
+            "what": self.key_label})
 
     # -------------------------------------------------------------- hooks of the concrete resources
 
@@ -971,9 +985,8 @@ class MemberResource(HouseholdLookupMixin, RegistryResource):
                                              "一人只能属于一户。") % {
                     "id": instance.id_number, "village": registered.village.name, "number": registered.number,
                     "name": registered.head_name})
-            else:
-                add_error(errors, "身份证号码", _("身份证号码 %(id)s 已在其他县（市）登记为贫困户成员，"
-                                             "一人只能属于一户。") % {"id": instance.id_number})
+            else:  # the same words whatever holds the ID outside the user's area: no clue to where or as what
+                add_error(errors, "身份证号码", ID_TAKEN_ELSEWHERE)
         if instance.id_number and "id_number" not in self.failed:
             birth, sex = parse_resident_id(instance.id_number)
             if not instance.sex and "sex" not in self.failed:
@@ -1068,7 +1081,7 @@ class MeasureResource(HouseholdLookupMixin, RegistryResource):
         if village is not None:
             candidates = [c for c in candidates if c.county_id == village.township.county_id]
         if not candidates:
-            raise CellError(_("本县（市）没有名为“%(name)s”的干部。") % {"name": name})
+            raise CellError(NO_SUCH_CADRE % {"name": name})
         if len(candidates) > 1:
             raise CellError(_("有 %(n)s 名干部叫“%(name)s”，无法确定是哪一位。") % {"n": len(candidates), "name": name})
         return candidates[0]
@@ -1151,8 +1164,6 @@ class AttendanceResource(RegistryResource):
         self.cadres = {}
         for cadre in self.access.restrict(Cadre.objects.filter(name__in=names)):
             self.cadres.setdefault(cadre.name, []).append(cadre)
-        self.other_county_names = set(
-            Cadre.objects.filter(name__in=names - set(self.cadres)).values_list("name", flat=True))
         self.existing = {}
         cadre_ids = [c.pk for found in self.cadres.values() for c in found]
         for part in chunks(cadre_ids):
@@ -1164,11 +1175,10 @@ class AttendanceResource(RegistryResource):
         if phone:
             candidates = [c for c in candidates if c.phone == phone]
         if not candidates:
-            if name in self.other_county_names:
-                raise CellError(_("干部“%(name)s”不在您的辖区，不能导入。") % {"name": name})
             if phone and self.cadres.get(name):
                 raise CellError(_("干部“%(name)s”的联系电话不是 %(phone)s。") % {"name": name, "phone": phone})
-            raise CellError(_("没有名为“%(name)s”的干部。") % {"name": name})
+            # a cadre outside the user's area is answered as no cadre at all: the import is no directory
+            raise CellError(NO_SUCH_CADRE % {"name": name})
         if len(candidates) > 1:
             raise CellError(_("有 %(n)s 名干部叫“%(name)s”，请填写干部联系电话以区分。") % {
                 "n": len(candidates), "name": name})

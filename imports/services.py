@@ -8,11 +8,12 @@ The flow of the staff pages (imports.views):
    and the report gives every row's outcome (new / update / skip) and every error (row, column, value, reason).
 3. `run_import(..., commit=True)` on confirm re-reads and re-checks the same stored file (never row data sent back
    by the browser) and writes everything in one transaction; any error, or the process dying halfway, leaves the
-   database as it was.
+   database as it was. The confirmation takes the file first (`confirming`): one token is confirmed once, and a
+   database failure (OperationalError, answered 503) gives the file back to be confirmed again.
 
-Limits: a file of at most MAX_UPLOAD_BYTES (10 MB) and MAX_ROWS (30,000) data rows over all its sheets, e.g. 5,000
-households with 17,000 members. Accepted: .xlsx (Excel 2007+; .xls must be re-saved as .xlsx) and .csv (UTF-8 or
-GBK, one sheet: the first of the import).
+Limits: a file of at most MAX_UPLOAD_BYTES (10 MB) and MAX_ROWS (30,000) rows below the headers over all its
+sheets, blank ones included, e.g. 5,000 households with 17,000 members. Accepted: .xlsx (Excel 2007+; .xls must
+be re-saved as .xlsx) and .csv (UTF-8 or GBK, one sheet: the first of the import).
 """
 
 import csv
@@ -24,6 +25,7 @@ import secrets
 import tempfile
 import time
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +34,7 @@ import tablib
 from auditlog.context import set_actor
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +54,8 @@ UPLOAD_MAX_AGE = 24 * 3600  # stored uploads older than this (seconds) are remov
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls (and .doc)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+CONFIRMING = ".confirming"  # the suffix of a stored upload while a confirmation imports it
+ALREADY_CONFIRMING = _("这个文件已经确认导入（或正在导入），请勿重复确认。")
 OPTIONS_SHEET, NOTES_SHEET = "可选值", "说明"
 TEMPLATE_ROWS = 1000  # rows of the template that get the drop-down lists and text format
 
@@ -132,8 +136,16 @@ class Table:
         return tablib.Dataset(*self.rows, headers=self.headers)
 
 
+def too_many_rows() -> FileRefused:
+    return FileRefused(_("文件超过 %(max)s 行数据（空行也计算在内），请分成几个文件导入。") % {"max": f"{MAX_ROWS:,}"})
+
+
 def _table(sheet: str, rows_iter, counter: list[int]) -> Table | None:
-    """Read rows: the first is the header. None when the sheet has no header."""
+    """Read rows: the first is the header. None when the sheet has no header.
+
+    Every row after the header counts toward MAX_ROWS, blank or not: a reader yields the blank rows before a
+    far-away cell one by one, so counting only the filled ones would let a tiny file keep a worker busy for
+    minutes (one cell at row 200,000,000). Reading stops at the first row over the limit."""
     table = None
     for number, values in enumerate(rows_iter, start=1):
         values = list(values or ())
@@ -145,15 +157,15 @@ def _table(sheet: str, rows_iter, counter: list[int]) -> Table | None:
                 return None
             table = Table(sheet, headers)
             continue
+        counter[0] += 1
+        if counter[0] > MAX_ROWS:
+            raise too_many_rows()
         if not any(cell_text(v) for v in values):
             continue
         width = len(table.headers)
         for column, value in enumerate(values, start=1):
             if cell_text(value) and (column > width or not table.headers[column - 1]):
                 table.stray.append((number, column))
-        counter[0] += 1
-        if counter[0] > MAX_ROWS:
-            raise FileRefused(_("文件超过 %(max)s 行数据，请分成几个文件导入。") % {"max": f"{MAX_ROWS:,}"})
         table.rows.append(tuple(values[:width]) + ("",) * (width - len(values[:width])))
         table.numbers.append(number)
     return table
@@ -188,7 +200,11 @@ def _workbook_tables(workbook, sheets: list[str], counter: list[int]) -> dict[st
             if name is None:
                 continue
             try:
-                table = _table(sheet, workbook[name].iter_rows(values_only=True), counter)
+                worksheet = workbook[name]
+                if (worksheet.max_row or 0) - 1 > MAX_ROWS - counter[0]:  # refused by its stated size, unread
+                    raise too_many_rows()
+                worksheet.reset_dimensions()  # the stated size may lie: read the rows the sheet has, as they come
+                table = _table(sheet, worksheet.iter_rows(values_only=True), counter)
             except FileRefused:
                 raise
             except Exception:  # noqa: BLE001
@@ -304,16 +320,21 @@ def run_import(kind: str, path: Path, fmt: str, user, *, commit: bool) -> Import
         report.problems += check_headers(table, resource_class())
     if report.problems:
         return report
-    with set_actor(user), transaction.atomic():
-        context = {}
-        for table, resource_class in plan:
-            resource = resource_class(user=user, row_numbers=table.numbers, context=context)
-            result = resource.import_data(table.dataset(), dry_run=False, raise_errors=False, use_transactions=True,
-                                          rollback_on_validation_errors=False, user=user)
-            _add_result(report, table, resource, result)
-        report.committed = commit and report.ok
-        if not report.committed:
-            transaction.set_rollback(True)
+    try:
+        with set_actor(user), transaction.atomic():
+            context = {}
+            for table, resource_class in plan:
+                resource = resource_class(user=user, row_numbers=table.numbers, context=context)
+                result = resource.import_data(table.dataset(), dry_run=False, raise_errors=False,
+                                              use_transactions=True, rollback_on_validation_errors=False, user=user)
+                _add_result(report, table, resource, result)
+            report.committed = commit and report.ok
+            if not report.committed:
+                transaction.set_rollback(True)
+    except IntegrityError:  # a constraint checked at the commit (a foreign key: a household deleted meanwhile)
+        report.committed = False
+        report.problems.append(Problem(sheets[0], 0, "", "", str(
+            _("导入期间系统中的相关数据被他人修改，没有写入任何数据。请重新上传文件预览。"))))
     return report
 
 
@@ -372,19 +393,42 @@ def store_upload(uploaded, user, meta: dict) -> str:
 
 
 def stored_upload(token: str, user) -> tuple[Path, dict]:
-    """The user's stored upload named by token; FileRefused when it is gone (confirmed already, or expired)."""
+    """The user's stored upload named by token; FileRefused when it is gone (confirmed already, or expired) or
+    being confirmed."""
     directory = upload_dir(user)
     path, meta_path = directory / f"{token}.upload", directory / f"{token}.json"
+    if TOKEN.match(token or "") and not path.exists() and path.with_suffix(CONFIRMING).exists():
+        raise FileRefused(ALREADY_CONFIRMING)
     if not TOKEN.match(token or "") or not path.exists() or not meta_path.exists():
         raise FileRefused(_("上传的文件已失效（已导入或超过24小时），请重新上传。"))
     return path, json.loads(meta_path.read_text(encoding="utf-8"))
 
 
+@contextmanager
+def confirming(token: str, user):
+    """(path, meta) of the stored upload, taken for one confirmation: a second confirmation of the same token (a
+    double click, two tabs, two workers) is refused with ALREADY_CONFIRMING while the first runs, rather than
+    racing it to the database's unique keys. When the block raises (above all the database failing: a 503), the
+    file is given back, to be confirmed again; when it ends, the upload is removed."""
+    path, meta = stored_upload(token, user)
+    taken = path.with_suffix(CONFIRMING)
+    try:
+        path.rename(taken)  # atomic: of two confirmations, one finds the file gone
+    except FileNotFoundError:
+        raise FileRefused(ALREADY_CONFIRMING) from None
+    try:
+        yield taken, meta
+    except BaseException:
+        taken.rename(path)
+        raise
+    discard_upload(token, user)
+
+
 def discard_upload(token: str, user) -> None:
     if TOKEN.match(token or ""):
         directory = upload_dir(user)
-        (directory / f"{token}.upload").unlink(missing_ok=True)
-        (directory / f"{token}.json").unlink(missing_ok=True)
+        for suffix in (".upload", CONFIRMING, ".json"):
+            (directory / f"{token}{suffix}").unlink(missing_ok=True)
 
 
 # ------------------------------------------------------------------------------------------ cross-department check

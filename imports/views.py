@@ -25,6 +25,7 @@ from imports.resources import KIND_LABELS, KINDS
 from imports.services import (
     GENERAL_NOTES,
     FileRefused,
+    confirming,
     decide_flag,
     discard_upload,
     limits_note,
@@ -184,16 +185,14 @@ def confirm(request, import_kind: str):
     """Import the previewed file: checked again, written in one transaction, or nothing at all."""
     _staff(request)
     _kind(import_kind)
-    token = request.POST.get("token", "")
     try:
-        path, meta = stored_upload(token, request.user)
-        if meta.get("kind") != import_kind:
-            raise FileRefused(_("上传的文件不是这一类导入的文件，请重新上传。"))
-        report = run_import(import_kind, path, meta["fmt"], request.user, commit=True)
+        with confirming(request.POST.get("token", ""), request.user) as (path, meta):
+            if meta.get("kind") != import_kind:
+                raise FileRefused(_("上传的文件不是这一类导入的文件，请重新上传。"))
+            report = run_import(import_kind, path, meta["fmt"], request.user, commit=True)
     except FileRefused as exc:
         messages.error(request, exc.message)
         return redirect("imports:upload", import_kind=import_kind)
-    discard_upload(token, request.user)
     if not report.committed:  # the registry changed since the preview: the file no longer passes
         return render(request, "imports/preview.html", _preview_context(import_kind, report, None), status=400)
     villages = Village.objects.filter(code__in=report.village_codes).select_related("township").order_by("code")
@@ -240,18 +239,16 @@ def crosscheck(request):
 @require_POST
 def crosscheck_confirm(request):
     _staff(request)
-    token = request.POST.get("token", "")
     try:
-        path, meta = stored_upload(token, request.user)
-        if meta.get("kind") != "crosscheck":
-            raise FileRefused(_("上传的文件不是部门比对名单，请重新上传。"))
-        list_date = datetime.date.fromisoformat(meta["list_date"])
-        report = run_crosscheck(path, meta["fmt"], request.user, source=meta["source"], label=meta["label"],
-                                list_date=list_date, commit=True)
+        with confirming(request.POST.get("token", ""), request.user) as (path, meta):
+            if meta.get("kind") != "crosscheck":
+                raise FileRefused(_("上传的文件不是部门比对名单，请重新上传。"))
+            list_date = datetime.date.fromisoformat(meta["list_date"])
+            report = run_crosscheck(path, meta["fmt"], request.user, source=meta["source"], label=meta["label"],
+                                    list_date=list_date, commit=True)
     except FileRefused as exc:
         messages.error(request, exc.message)
         return redirect("imports:crosscheck")
-    discard_upload(token, request.user)
     if not report.committed:
         messages.error(request, _("名单有错误，没有导入，请重新上传。"))
         return redirect("imports:crosscheck")

@@ -3,10 +3,13 @@
 import csv
 import datetime
 import io
+import re
 from types import SimpleNamespace
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from imports.services import check_file, run_import
 from povertyboard import access
@@ -112,3 +115,28 @@ def run(tmp_path):
 def problems_of(report) -> list[tuple]:
     """(sheet, row, column, value, message) of every problem."""
     return [(p.sheet, p.row, p.column, p.value, p.message) for p in report.all_problems]
+
+
+# ------------------------------------------------------------------------------------------ the pages
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Stored uploads in the test's own directory."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+def stored_files(media) -> list:
+    root = media / "tmp" / "imports"
+    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def upload(client, kind, content, name="registry.xlsx"):
+    return client.post(reverse("imports:upload", args=[kind]), {"file": SimpleUploadedFile(name, content)})
+
+
+def token_of(response) -> str:
+    match = re.search(r'name="token" value="([^"]+)"', response.content.decode())
+    assert match, "the preview offers no confirmation"
+    return match.group(1)

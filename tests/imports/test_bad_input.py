@@ -74,7 +74,8 @@ def test_duplicate_id_against_a_household_of_another_county(world, run):
     foreign = make_household(world.foreign, number="900")
     taken = make_member(foreign).id_number
     content = households_file(world, members=[member_row(world.village, "001", "张小三", taken, 与户主关系="子女")])
-    found = assert_refused_row(world, run, content, [("家庭成员", 4, "身份证号码", taken, "已在其他县（市）登记")])
+    found = assert_refused_row(world, run, content, [
+        ("家庭成员", 4, "身份证号码", taken, "该身份证号码已登记，请与县扶贫办核实。")])
     assert "郭勒" not in str(found)  # nothing about the other county's household is shown
 
 

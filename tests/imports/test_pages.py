@@ -18,30 +18,9 @@ from povertyboard.resident_ids import mask_resident_id
 from tests.factories import make_crosscheck_flag, make_household, make_member
 from tests.support import fingerprint
 
-from .conftest import bad_checksum, csv_bytes, household_row, member_row, rid, xlsx
+from .conftest import bad_checksum, csv_bytes, household_row, member_row, rid, stored_files, token_of, upload, xlsx
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
-
-
-def stored_files(media) -> list:
-    root = media / "tmp" / "imports"
-    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
-
-
-def upload(client, kind, content, name="registry.xlsx"):
-    return client.post(reverse("imports:upload", args=[kind]), {"file": SimpleUploadedFile(name, content)})
-
-
-def token_of(response) -> str:
-    match = re.search(r'name="token" value="([^"]+)"', response.content.decode())
-    assert match, "the preview offers no confirmation"
-    return match.group(1)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def registry(world, head_of_002="李二"):
