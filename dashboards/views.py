@@ -261,7 +261,13 @@ def county_overview():
 
 @require_safe
 def home(request):
-    """After login: the dashboard of the user's county, a chooser among several, or why there is none."""
+    """After login, each role's work: a cadre's 我的工作, a supervisor's assessment, the dashboard of the user's
+    county (a chooser among several), or why there is none. The navigation still reaches every page."""
+    access = access_of(request.user)
+    if not access.is_admin and access.is_cadre:
+        return redirect("work:home")
+    if not access.is_admin and access.is_supervisor and not access.is_county_staff:
+        return redirect("assess:periods")
     counties = user_counties(request)
     if len(counties) == 1:
         return redirect("areas:county", county_code=counties[0].code)
@@ -270,5 +276,5 @@ def home(request):
         return render(request, "dashboards/home.html", {"counties": overview})
     return render(request, "dashboards/home.html", {
         "counties": [],
-        "no_area": not access_of(request.user).is_admin,
+        "no_area": not access.is_admin,
     })

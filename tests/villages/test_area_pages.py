@@ -86,6 +86,16 @@ def test_home_takes_county_staff_to_their_dashboard(client, seeded, django_user_
     assert response.url == reverse("areas:county", args=[WULAN])
 
 
+@pytest.mark.parametrize(("username", "work"), [("cadre", "/work/"), ("supervisor", "/assessments/")])
+def test_home_takes_each_role_to_its_work(client, seeded, django_user_model, username, work):
+    """Issue 32, item 2: a cadre on a phone lands on 我的工作, not a county dashboard twelve screens tall."""
+    login(client, django_user_model, username)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == work
+    assert client.get(response.url).status_code == 200
+
+
 def test_home_lets_a_prefecture_account_choose(client, seeded, django_user_model):
     login(client, django_user_model, "prefecture")
     html = client.get(reverse("home")).content.decode()
