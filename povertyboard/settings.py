@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "import_export",
     "auditlog",
     "axes",
+    "idempotency",
     "villages",
     "households",
     "cadres",
