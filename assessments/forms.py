@@ -7,15 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from povertyboard.forms import BootstrapMixin
 
 from .models import AssessmentPeriod, BonusItem, DutyRating, SatisfactionSurvey, Veto
-from .services import cadres_of
+from .services import RULE_FIELDS, cadres_of
 
 
 class RulesForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = AssessmentPeriod
-        fields = ["weight_attendance", "weight_duty", "weight_satisfaction", "bonus_cap", "absence_deduction",
-                  "required_days_per_month", "basic_satisfied_factor", "threshold_excellent",
-                  "threshold_competent", "threshold_basic"]
+        fields = list(RULE_FIELDS)  # not `closed`: the form never writes it (services.save_rules)
 
 
 class PeriodForm(BootstrapMixin, forms.ModelForm):

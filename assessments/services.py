@@ -5,9 +5,9 @@ cadres: it reads each kind of input once, computes in Python, upserts the scorec
 statement and records the change history of the scorecards in one more.
 
 The site's forms and the API write periods and inputs through the same services (`create_period`,
-`close_period`, `save_input`, `delete_input`): each takes the acting user and lets only supervisors
-(and administrators) of the period's county write (403; 404 outside their area); the period row is
-locked, so no input slips in while the period is being closed.
+`close_period`, `save_rules`, `save_input`, `delete_input`): each takes the acting user and lets only
+supervisors (and administrators) of the period's county write (403; 404 outside their area); each locks the
+period row and re-reads it, so no rule or input change slips in while the period is being closed.
 """
 
 import calendar
@@ -301,21 +301,45 @@ def create_period(*, user, period: AssessmentPeriod) -> AssessmentPeriod:
     return period
 
 
+def _locked_period(user, period_id: int) -> AssessmentPeriod:
+    """The period as stored now, its row locked until the transaction ends: close, rules and inputs take this
+    lock, so each of them sees the others' outcome (a closed period) instead of racing past it."""
+    period = AssessmentPeriod.objects.select_for_update().select_related("county").get(pk=period_id)
+    _check_supervisor(user, period.county_id)
+    return period
+
+
 @transaction.atomic
 def close_period(*, user, period: AssessmentPeriod) -> AssessmentPeriod:
     """Close the period: its rules, inputs and scorecards are frozen from now on. Closing it again is a no-op."""
-    period = AssessmentPeriod.objects.select_for_update().select_related("county").get(pk=period.pk)
-    _check_supervisor(user, period.county_id)
+    period = _locked_period(user, period.pk)
     if not period.closed:
         period.closed = True
         period.save(update_fields=["closed"])
     return period
 
 
-def _locked_period(user, row: PeriodInput) -> AssessmentPeriod:
-    period = AssessmentPeriod.objects.select_for_update().get(pk=row.period_id)
-    _check_supervisor(user, period.county_id)
-    return period
+RULE_FIELDS = ("weight_attendance", "weight_duty", "weight_satisfaction", "bonus_cap", "absence_deduction",
+               "required_days_per_month", "basic_satisfied_factor", "threshold_excellent", "threshold_competent",
+               "threshold_basic")
+
+
+@transaction.atomic
+def save_rules(*, user, period: AssessmentPeriod, **rules) -> AssessmentPeriod:
+    """Change an open period's rules (RULE_FIELDS). The caller's instance may be stale (loaded before someone
+    closed the period): the stored row is locked and re-read, and only the rule fields are written, so a rules
+    save never writes `closed` back."""
+    unknown = set(rules) - set(RULE_FIELDS)
+    if unknown:
+        raise ValueError(f"not rules: {sorted(unknown)}")
+    current = _locked_period(user, period.pk)
+    if current.closed:
+        raise ValidationError(_("考核期已结束，规则已冻结，不能修改。"))
+    for name, value in rules.items():
+        setattr(current, name, value)
+    _full_clean(current)
+    current.save(update_fields=list(rules))
+    return current
 
 
 @transaction.atomic
@@ -325,7 +349,7 @@ def save_input(*, user, row: PeriodInput) -> PeriodInput:
     The cadre must be one of the period's (`cadres_of`); values, the closed period and a second row where
     one is allowed are refused with the model's messages. A duty rating records the user as its rater.
     """
-    row.period = _locked_period(user, row)
+    row.period = _locked_period(user, row.period_id)
     row.clean()  # a closed period refuses the input whatever its values
     errors = {}
     if row.cadre_id is not None and not cadres_of(row.period).filter(pk=row.cadre_id).exists():
@@ -345,7 +369,7 @@ def save_input(*, user, row: PeriodInput) -> PeriodInput:
 @transaction.atomic
 def delete_input(*, user, row: PeriodInput) -> None:
     """Delete a scoring input of an open period."""
-    row.period = _locked_period(user, row)
+    row.period = _locked_period(user, row.period_id)
     row.clean()  # refuses a closed period
     row.delete()
 

@@ -133,9 +133,15 @@ def rules(request, period_id: int):
     period = _period(request, period_id)
     form = RulesForm(request.POST if request.method == "POST" else None, instance=period)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("考核规则已保存；请重新计算记分卡。"))
-        return redirect("assess:scorecards", period_id=period.pk)
+        try:
+            services.save_rules(user=request.user, period=period, **form.cleaned_data)
+        except ValidationError as error:  # e.g. the period was closed meanwhile
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("考核规则已保存；请重新计算记分卡。"))
+            return redirect("assess:scorecards", period_id=period.pk)
+    if form.errors:
+        period.refresh_from_db(fields=["closed"])  # closed meanwhile: shown read-only
     return render(request, "assessments/form.html", {
         "period": period, "form": form, "title": _("考核规则"), "readonly": period.closed,
     }, status=400 if form.errors else 200)

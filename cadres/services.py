@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from povertyboard.access import access_of
+from povertyboard.db import full_clean_and_save
 
 from .models import AnnualCommitment, AttendanceReport, Cadre, QuarterlyReport
 
@@ -56,9 +57,18 @@ def check_month(cadre: Cadre, month: datetime.date, exclude_pk=None) -> datetime
         raise ValidationError({"month": _("不能填报未来月份的考勤。")})
     duplicate = AttendanceReport.objects.filter(cadre=cadre, month=month).exclude(pk=exclude_pk)
     if duplicate.exists():
-        raise ValidationError({"month": _("%(month)s 的考勤月报已经填报过，请修改原报告。") % {
-            "month": f"{month:%Y-%m}"}})
+        raise ValidationError({"month": _duplicate_month(month)})
     return month
+
+
+def _duplicate_month(month: datetime.date) -> str:
+    return _("%(month)s 的考勤月报已经填报过，请修改原报告。") % {"month": f"{month:%Y-%m}"}
+
+
+def _save_report(report: AttendanceReport) -> None:
+    """Validate and save; a twin report of the month, filed by a concurrent submit after check_month, is refused
+    with check_month's field error."""
+    full_clean_and_save(report, {"attendance_one_per_month": _duplicate_month(report.month)})
 
 
 ATTENDANCE_FIELDS = ("days_present", "leave_days", "reported_outings", "unreported_absences")
@@ -74,8 +84,7 @@ def create_attendance_report(*, user, month: datetime.date, days_present: int, l
         leave_days=leave_days, reported_outings=reported_outings, unreported_absences=unreported_absences,
         submitted_at=timezone.now(),
     )
-    report.full_clean()
-    report.save()
+    _save_report(report)
     return report
 
 
@@ -102,8 +111,7 @@ def update_attendance_report(*, user, report: AttendanceReport, **fields) -> Att
     for name, value in fields.items():
         setattr(current, name, value)
     current.submitted_at = timezone.now()
-    current.full_clean()
-    current.save()
+    _save_report(current)
     return current
 
 
@@ -142,8 +150,9 @@ def save_commitment(*, user, year: int, content: str) -> AnnualCommitment:
     commitment = commitment or AnnualCommitment(cadre=cadre, year=year)
     commitment.content = content
     commitment.submitted_at = timezone.now()
-    commitment.full_clean()
-    commitment.save()
+    # no row to lock yet when two first submits of the year race: the second is refused, not a 500
+    full_clean_and_save(commitment, {"commitment_one_per_year": _(
+        "%(year)s 年度承诺刚刚已由另一次提交保存，您的内容没有保存，请刷新后核对。") % {"year": year}})
     return commitment
 
 
@@ -160,8 +169,9 @@ def save_quarterly_report(*, user, year: int, quarter: int, content: str) -> Qua
     report = report or QuarterlyReport(cadre=cadre, year=year, quarter=quarter)
     report.content = content
     report.submitted_at = timezone.now()
-    report.full_clean()
-    report.save()
+    full_clean_and_save(report, {"quarterly_one_per_quarter": _(
+        "%(year)s 年第 %(quarter)s 季度报告刚刚已由另一次提交保存，您的内容没有保存，请刷新后核对。")
+        % {"year": year, "quarter": quarter}})
     return report
 
 

@@ -1,13 +1,15 @@
-"""Small helpers for declaring database invariants the same way in every app, and for writing rows in bulk."""
+"""Small helpers for declaring database invariants the same way in every app, and for writing rows: in bulk, or
+one whose unique constraint a concurrent twin may win."""
 
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import CharField, F, Func, Q
 from django.db.models.functions import Length, Substr
 from django.db.models.lookups import Exact, In
@@ -50,6 +52,30 @@ def non_negative(model_name: str, *fields: str) -> list[models.CheckConstraint]:
         )
         for field in fields
     ]
+
+
+def full_clean_and_save(row: models.Model, clash_messages: Mapping[str, str] | None = None) -> None:
+    """row.full_clean() and row.save(), a clash with another row on one of the row's unique constraints answered
+    as one ValidationError on the constraint's last field (the one a form shows it next to), with
+    clash_messages[constraint name] or else the model's message.
+
+    A service checks for the other row first, but two concurrent requests can both pass that check: the second
+    then finds the first's row in full_clean() if it is committed by then, else the database refuses its INSERT
+    (IntegrityError; PostgreSQL makes it wait for the first to commit). Both end in the same field error. The
+    save runs in a savepoint, so the caller's transaction stays usable; any other error is raised as it is."""
+    try:
+        row.full_clean()
+        with transaction.atomic():
+            row.save()
+    except (ValidationError, IntegrityError):
+        for constraint in row._meta.constraints:
+            if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+                try:
+                    constraint.validate(type(row), row)  # finds the other row, committed by now
+                except ValidationError as clash:
+                    message = (clash_messages or {}).get(constraint.name) or clash
+                    raise ValidationError({constraint.fields[-1]: [message]}) from None
+        raise
 
 
 def yuan_to_wan(amount) -> Decimal:

@@ -9,6 +9,7 @@ numbers stay numeric cells, and text that is a plain number ("-12.50") is not a 
 - `escape_dataset(dataset)`: a tablib Dataset (django-import-export's `Resource.export()`), before CSV/XLSX.
 - `write_xlsx(resource, rows, title)`: a django-import-export resource's columns streamed into an .xlsx by
   xlsxwriter (constant_memory): text is always written as a text cell, value kept, so it is never a formula.
+- `sheet_title(text, taken)`: any text as a valid worksheet title, unlike those already taken.
 """
 
 import io
@@ -39,9 +40,36 @@ def escape_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
     return escaped
 
 
-INVALID_SHEET_TITLE = re.compile(r"[\\*?:/\[\]]")  # as tablib replaces them, with "-"; 31 characters at most
+INVALID_SHEET_TITLE = re.compile(r"[\\*?:/\[\]]")  # replaced with "-", as tablib does
+SHEET_TITLE_LENGTH = 31  # in UTF-16 code units, as Excel (and xlsxwriter) count them
+RESERVED_SHEET_TITLES = {"history"}  # Excel's own, in any case
 MIN_WIDTH, MAX_WIDTH = 8, 40  # column widths, in characters
 WIDE = re.compile("[\u2e81-\U0010ffff]")  # CJK and later blocks: two columns wide
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut(text: str, length: int) -> str:
+    while _utf16_length(text) > length:
+        text = text[:-1]
+    return text
+
+
+def sheet_title(text: str, taken: Iterable[str] = ()) -> str:
+    """Any text (a county's and a period's name, typed by a user) as a worksheet title Excel accepts, unlike the
+    titles in `taken` (Excel compares them ignoring case): none of []:*?/\\, no apostrophe at either end, at
+    most 31 characters, not Excel's reserved "History"; a clash gets " (2)", " (3)"… within the 31 characters."""
+    title = INVALID_SHEET_TITLE.sub("-", text)
+    title = _cut(title, SHEET_TITLE_LENGTH).strip("'") or "Sheet"
+    taken = {name.lower() for name in taken} | RESERVED_SHEET_TITLES
+    candidate, number = title, 1
+    while candidate.lower() in taken:
+        number += 1
+        suffix = f" ({number})"
+        candidate = _cut(title, SHEET_TITLE_LENGTH - len(suffix)).rstrip("'") + suffix
+    return candidate
 
 
 def display_width(text: str) -> int:
@@ -122,7 +150,7 @@ def write_xlsx(resource, rows: Iterable[tuple], title: str) -> bytes:
     each column as wide as its widest value (CJK characters count two), between 8 and 40."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"constant_memory": True})
-    sheet = book.add_worksheet(INVALID_SHEET_TITLE.sub("-", title)[:31] or None)
+    sheet = book.add_worksheet(sheet_title(title))
     headers = [str(header) for header in resource.get_export_headers()]
     bold = book.add_format({"bold": True})
     for col, header in enumerate(headers):

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "import_export",
     "auditlog",
     "axes",
+    "idempotency",
     "villages",
     "households",
     "cadres",

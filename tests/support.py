@@ -2,12 +2,13 @@
 plain functions from here (a conftest module is not meant to be imported)."""
 
 import sys
+import threading
 import zlib
 
 from auditlog.models import LogEntry
 from django.apps import apps
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 
 DOMAIN_APPS = ("villages", "households", "cadres", "assessments")
 
@@ -73,3 +74,28 @@ def shared_data(django_db_blocker, build):
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+def at_once(*calls) -> list:
+    """Run each call in its own thread, released together; their results in order. For races on PostgreSQL in
+    `transaction=True` tests: each thread has its own connection (closed at its end) and commits on it. An
+    exception in a call is raised here, after every thread has ended."""
+    start, results, errors = threading.Barrier(len(calls)), [None] * len(calls), []
+
+    def run(index, call):
+        try:
+            start.wait()
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - raised below, in the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    if errors:
+        raise errors[0]
+    return results

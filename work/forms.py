@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from cadres.models import AnnualCommitment, AttendanceReport, QuarterlyReport
 from households.models import Household, Measure, Visit
 from households.services import MAX_MEASURE_AMOUNT, amount_ceiling_message
+from povertyboard import once
 from povertyboard.access import access_of
 from povertyboard.forms import DATE_WIDGET, BootstrapMixin, MonthField
 from villages.models import Village
@@ -73,6 +74,8 @@ class AmountMixin:
 
 
 class MeasureCreateForm(AmountMixin, BootstrapMixin, forms.ModelForm):
+    once_token = once.token_field()
+
     class Meta:
         model = Measure
         fields = ["village", "household", "category", "title", "amount", "planned_date"]
@@ -164,6 +167,8 @@ class MeasureCancelForm(BootstrapMixin, VersionedForm):
 
 
 class VisitForm(BootstrapMixin, forms.ModelForm):
+    once_token = once.token_field()
+
     class Meta:
         model = Visit
         fields = ["household", "kind", "date", "purpose", "notes"]
@@ -233,7 +238,13 @@ class AttendanceReportForm(BootstrapMixin, forms.ModelForm):
         pass  # the service checks the stored row (owner, lock, duplicate month, model rules)
 
 
+class AttendanceCreateForm(AttendanceReportForm):
+    once_token = once.token_field()
+
+
 class CommitmentForm(BootstrapMixin, forms.ModelForm):
+    once_token = once.token_field()  # its first save creates the commitment
+
     class Meta:
         model = AnnualCommitment
         fields = ["content"]
@@ -244,6 +255,8 @@ class CommitmentForm(BootstrapMixin, forms.ModelForm):
 
 
 class QuarterlyReportForm(BootstrapMixin, forms.ModelForm):
+    once_token = once.token_field()  # its first save creates the report
+
     class Meta:
         model = QuarterlyReport
         fields = ["content"]

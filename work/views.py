@@ -7,7 +7,9 @@ Rules of the pages:
 - pages of existing objects (measure, attendance report) are readable by everyone of the area and
   shown read-only to those who may not write them; pure write forms (new measure, visit, report,
   implement, cancel) are 403 for users without a village to write for;
-- bad input re-shows the form with the error next to its field; nothing is saved.
+- bad input re-shows the form with the error next to its field; nothing is saved;
+- a create form carries a one-use token (povertyboard/once.py): submitted again (a double tap, a reload, two at
+  once), it creates nothing and leads to what the first submit created.
 """
 
 from django.contrib import messages
@@ -26,9 +28,11 @@ from households import services as household_services
 from households.models import Household, Measure
 from povertyboard.access import access_of, get_readable_or_404
 from povertyboard.history import history_of
+from povertyboard.once import submit_once
 
 from . import selectors as work_selectors
 from .forms import (
+    AttendanceCreateForm,
     AttendanceReportForm,
     CommitmentForm,
     MeasureCancelForm,
@@ -97,19 +101,25 @@ def measure_create(request):
             initial.update(village=household.village.code, household=household.pk)
     form = MeasureCreateForm(request.POST if request.method == "POST" else None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            measure = household_services.create_measure(
-                user=request.user, village=data["village"], household=data["household"],
-                category=data["category"], title=data["title"], planned_date=data["planned_date"],
-                amount=data["amount"],
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("已添加帮扶措施“%(title)s”。") % {"title": measure.title})
-            return redirect("work:measure_edit", measure_id=measure.pk)
+        done = submit_once(request, form, lambda: _create_measure(request, form))
+        if done:
+            return done
     return render(request, "work/measure_form.html", {"form": form, "village": form.village})
+
+
+def _create_measure(request, form):
+    data = form.cleaned_data
+    try:
+        measure = household_services.create_measure(
+            user=request.user, village=data["village"], household=data["household"],
+            category=data["category"], title=data["title"], planned_date=data["planned_date"],
+            amount=data["amount"],
+        )
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return None
+    messages.success(request, _("已添加帮扶措施“%(title)s”。") % {"title": measure.title})
+    return redirect("work:measure_edit", measure_id=measure.pk)
 
 
 def _measure_page(request, measure, form, template, **extra):
@@ -215,18 +225,24 @@ def visit_create(request):
         initial["household"] = int(request.GET["household"])
     form = VisitForm(request.POST if request.method == "POST" else None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            visit = household_services.log_visit(
-                user=request.user, household=data["household"], date=data["date"], kind=data["kind"],
-                purpose=data["purpose"], notes=data["notes"],
-            )
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("已登记对 %(household)s 的走访。") % {"household": visit.household})
-            return redirect("work:home")
+        done = submit_once(request, form, lambda: _log_visit(request, form))
+        if done:
+            return done
     return render(request, "work/visit_form.html", {"form": form})
+
+
+def _log_visit(request, form):
+    data = form.cleaned_data
+    try:
+        visit = household_services.log_visit(
+            user=request.user, household=data["household"], date=data["date"], kind=data["kind"],
+            purpose=data["purpose"], notes=data["notes"],
+        )
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return None
+    messages.success(request, _("已登记对 %(household)s 的走访。") % {"household": visit.household})
+    return redirect("work:home")
 
 
 # ------------------------------------------------------------------------------------------ attendance
@@ -248,16 +264,23 @@ def attendance_create(request):
     if not access.is_cadre or not access.writable_villages().exists():
         raise PermissionDenied
     initial = {"month": request.GET["month"]} if request.GET.get("month") else {}
-    form = AttendanceReportForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = AttendanceCreateForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            report = services.create_attendance_report(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("已提交 %(month)s 考勤月报。") % {"month": f"{report.month:%Y-%m}"})
-            return redirect("work:attendance_edit", report_id=report.pk)
+        done = submit_once(request, form, lambda: _create_attendance_report(request, form))
+        if done:
+            return done
     return render(request, "work/attendance_form.html", {"form": form, "report": None, "can_write": True})
+
+
+def _create_attendance_report(request, form):
+    fields = {name: form.cleaned_data[name] for name in AttendanceReportForm.Meta.fields}
+    try:
+        report = services.create_attendance_report(user=request.user, **fields)
+    except ValidationError as exc:  # e.g. the month's report, filed meanwhile by another submit
+        add_errors(form, exc)
+        return None
+    messages.success(request, _("已提交 %(month)s 考勤月报。") % {"month": f"{report.month:%Y-%m}"})
+    return redirect("work:attendance_edit", report_id=report.pk)
 
 
 def _readable_report(request, report_id):
@@ -330,17 +353,23 @@ def commitment_edit(request, year):
     commitment = AnnualCommitment.objects.filter(cadre_id=access.cadre_id, year=year).first()
     form = CommitmentForm(request.POST if request.method == "POST" else None, instance=commitment)
     if request.method == "POST" and form.is_valid():
-        try:
-            commitment = services.save_commitment(user=request.user, year=year, content=form.cleaned_data["content"])
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("已保存 %(year)s 年度承诺。") % {"year": year})
-            return redirect("work:commitment_edit", year=year)
+        done = submit_once(request, form, lambda: _save_commitment(request, form, year))
+        if done:
+            return done
     return render(request, "work/report_form.html", {
         "form": form, "object": commitment, "title": _("%(year)s 年度承诺") % {"year": year},
         "history": history_of(commitment) if commitment else [],
     })
+
+
+def _save_commitment(request, form, year):
+    try:
+        services.save_commitment(user=request.user, year=year, content=form.cleaned_data["content"])
+    except ValidationError as exc:  # e.g. the year's first commitment, saved meanwhile by another submit
+        add_errors(form, exc)
+        return None
+    messages.success(request, _("已保存 %(year)s 年度承诺。") % {"year": year})
+    return redirect("work:commitment_edit", year=year)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -352,17 +381,22 @@ def quarterly_edit(request, year, quarter):
     report = QuarterlyReport.objects.filter(cadre_id=access.cadre_id, year=year, quarter=quarter).first()
     form = QuarterlyReportForm(request.POST if request.method == "POST" else None, instance=report)
     if request.method == "POST" and form.is_valid():
-        try:
-            report = services.save_quarterly_report(user=request.user, year=year, quarter=quarter,
-                                                    content=form.cleaned_data["content"])
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("已保存 %(year)s 年第 %(quarter)s 季度报告。")
-                             % {"year": year, "quarter": quarter})
-            return redirect("work:quarterly_edit", year=year, quarter=quarter)
+        done = submit_once(request, form, lambda: _save_quarterly_report(request, form, year, quarter))
+        if done:
+            return done
     return render(request, "work/report_form.html", {
         "form": form, "object": report,
         "title": _("%(year)s 年第 %(quarter)s 季度报告") % {"year": year, "quarter": quarter},
         "history": history_of(report) if report else [],
     })
+
+
+def _save_quarterly_report(request, form, year, quarter):
+    try:
+        services.save_quarterly_report(user=request.user, year=year, quarter=quarter,
+                                       content=form.cleaned_data["content"])
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return None
+    messages.success(request, _("已保存 %(year)s 年第 %(quarter)s 季度报告。") % {"year": year, "quarter": quarter})
+    return redirect("work:quarterly_edit", year=year, quarter=quarter)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, viewsets
 
 from povertyboard.access import Access, access_of
+from povertyboard.api.idempotency import IdempotentCreateMixin
 from povertyboard.privacy import mask_phone
 from povertyboard.resident_ids import mask_resident_id
 
@@ -28,12 +29,12 @@ class WritePermission(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or view.may_write_object(access_of(request.user), obj)
 
 
-class ScopedMixin:
+class ScopedMixin(IdempotentCreateMixin):
     """Rows outside the user's counties do not exist for them (404), exactly as on the site.
 
     The rows are narrowed by povertyboard.access, the one permission layer, along the path the queryset's
     model declares. Writes are refused (403) unless the view overrides may_write (per self.action) and
-    may_write_object; services check the area again.
+    may_write_object; services check the area again. A POST create honours an Idempotency-Key header.
     """
 
     permission_classes = [permissions.IsAuthenticated, WritePermission]

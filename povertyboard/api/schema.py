@@ -1,6 +1,9 @@
-"""The OpenAPI schema: drf-spectacular's, with the error answers every operation can give documented."""
+"""The OpenAPI schema: drf-spectacular's, with the error answers every operation can give documented, and the
+Idempotency-Key header of the creates."""
 
 from drf_spectacular.openapi import AutoSchema
+
+from povertyboard.api import idempotency
 
 ERROR = {
     "type": "object",
@@ -13,11 +16,19 @@ ERRORS = {
     "403": "Authenticated but not allowed (role or area)",
     "404": "Not found, or outside the user's area",
     "409": "Conflict: the row changed since it was read, or clashes with another row",
+    "422": "The Idempotency-Key was used before for another request",
 }
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class Schema(AutoSchema):
+    def _idempotent(self) -> bool:
+        return isinstance(self.view, idempotency.IdempotentCreateMixin) and getattr(self.view, "action", "") == "create"
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        return [*parameters, idempotency.PARAMETER] if self._idempotent() else parameters
+
     def _get_serializer_field_meta(self, field, direction):
         """Every field described: its help text, or else its label (the model field's Chinese verbose name)."""
         meta = super()._get_serializer_field_meta(field, direction)
@@ -35,6 +46,8 @@ class Schema(AutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         codes = ["400", "401", "403", "404"] + (["409"] if self.method in WRITES else [])
+        if self._idempotent():
+            codes.append("422")
         for code in codes:
             responses.setdefault(code, {
                 "description": ERRORS[code],

@@ -1,0 +1,1 @@
+"""The table behind povertyboard/once.py: form tokens and Idempotency-Keys already used, with their answers."""
