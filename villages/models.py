@@ -99,7 +99,9 @@ class Township(models.Model):
         ordering = ["county__code", "name"]
         constraints = [
             # An inactive unit may share its name with the unit that replaced it.
-            models.UniqueConstraint(fields=["county", "name"], condition=Q(active=True), name="township_unique_name"),
+            models.UniqueConstraint(fields=["county", "name"], condition=Q(active=True), name="township_unique_name",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("本县（市）已有同名的现行乡镇（街道）。")),
             models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="township_unique_code"),
             models.CheckConstraint(condition=Q(code="") | all_digits("code", 9), name="township_code_nine_digits"),
         ]
@@ -166,7 +168,9 @@ class Village(models.Model):
         indexes = [models.Index(fields=["county", "code"], name="village_county_code")]
         constraints = [
             # An inactive unit may share its name with the unit that replaced it (a new code, the same name).
-            models.UniqueConstraint(fields=["township", "name"], condition=Q(active=True), name="village_unique_name"),
+            models.UniqueConstraint(fields=["township", "name"], condition=Q(active=True), name="village_unique_name",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("本乡镇（街道）已有同名的现行行政村。")),
             models.CheckConstraint(condition=Q(group_count__gte=1), name="village_group_count_positive"),
             models.CheckConstraint(
                 condition=Q(exit_year__isnull=True) | Q(is_poor=True), name="village_exit_only_if_poor"
