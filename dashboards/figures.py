@@ -165,7 +165,7 @@ FIGURES: dict[str, Figure] = {
         lambda a: households.paired_households(a).filter(village__is_poor=False), distinct("village")),
     "visits": Figure(households.visits_in, count),
     # Villages and their collective economy
-    "villages": Figure(villages.villages_in, count),
+    "villages": Figure(villages.administrative_villages, count),
     "poor-villages": Figure(villages.poor_villages, count),
     "poor-villages-after-plan-year": Figure(lambda a: villages.poor_villages_not_planned_to_exit_by(a, Y), count),
     "economy-below-5": Figure(lambda a: villages.economy_in_bracket(a, Y, "below-5"), count),

@@ -149,9 +149,14 @@ def _page_context(request, area) -> dict:
     }
 
 
+# 行政村: current village committees (the division data also holds residents' committees).
+ADMINISTRATIVE_VILLAGE = {"kind": Village.Kind.VILLAGE_COMMITTEE, "active": True}
+
+
 def _children_of_county(county):
     return Township.objects.filter(county=county).annotate(
-        village_count=Count("villages", distinct=True),
+        village_count=Count("villages", filter=Q(**{f"villages__{k}": v for k, v in ADMINISTRATIVE_VILLAGE.items()}),
+                            distinct=True),
         poor_village_count=Count("villages", filter=Q(villages__is_poor=True), distinct=True),
         **households.status_counts("villages__households"),
     ).order_by("name")
@@ -249,7 +254,8 @@ def county_overview():
     """Every county in the database with its township / village counts, in one query."""
     return County.objects.annotate(
         township_count=Count("townships", distinct=True),
-        village_count=Count("townships__villages", distinct=True),
+        village_count=Count("townships__villages", distinct=True, filter=Q(
+            **{f"townships__villages__{k}": v for k, v in ADMINISTRATIVE_VILLAGE.items()})),
         poor_village_count=Count(
             "townships__villages", filter=Q(townships__villages__is_poor=True), distinct=True
         ),

@@ -195,7 +195,8 @@ class CountyBuilder:
         n_townships = max(1, min(99, round(n_villages / VILLAGES_PER_TOWNSHIP)))
         kinds = [Township.Kind.TOWN, Township.Kind.TOWNSHIP]
         townships = self.bulk(Township, [
-            Township(county=self.county, name=f"演示{t:02d}{'镇' if t % 2 else '乡'}", kind=kinds[(t + 1) % 2],
+            Township(county=self.county, code=f"{code}{t:03d}", name=f"演示{t:02d}{'镇' if t % 2 else '乡'}",
+                     kind=kinds[(t + 1) % 2],
                      latitude=lat + rng.uniform(-0.1, 0.1), longitude=lon + rng.uniform(-0.2, 0.2))
             for t in range(1, n_townships + 1)
         ])

@@ -1,8 +1,10 @@
-"""Seed the two report counties: real places and figures from fixtures/, plus deterministic demo rows.
+"""Seed the two report counties: their real divisions, the report figures from fixtures/, and deterministic demo rows.
 
-The demo rows are generated so that every figure of both reports is recomputed from them by
-dashboards.figures (reconcile_reports checks it). Demo rows carry is_demo=True and names that say
-演示 (demo); the places, the figures and their source sentences are facts from the reports.
+The townships and villages are the NBS 2016 units (villages.services.load_divisions); the demo rows are placed in
+real village committees only and generated so that every figure of both reports is recomputed from them by
+dashboards.figures (reconcile_reports checks it). Demo rows carry is_demo=True and names that say 演示 (demo);
+a real village the seed uses is marked is_demo too, because its poor flag, population, groups and place are
+invented. The places, the figures and their source sentences are facts.
 """
 
 import datetime
@@ -16,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import AssessmentPeriod, BonusItem, DutyRating, SatisfactionSurvey, Veto
@@ -64,6 +67,7 @@ from villages.models import (
     Village,
     VillageNeed,
 )
+from villages.services import load_divisions
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SEED = 20161103  # the date of the Wulan report; any constant keeps the demo rows identical
@@ -81,14 +85,24 @@ DEMO_USERS = (
 )
 
 
-# Demo villages lie around their township's centre (fixtures/places.json), within these offsets in degrees
-# of (latitude, longitude): about ±9 km by default. 茶卡镇 sits on the north shore of the Chaka salt lake,
-# so its villages lie north of the town, not in the lake. One draw per coordinate, so the rest of the seed
-# is the same whatever the offsets.
+DIVISION_EDITION = 2016  # the reports' year
+
+# The seed's villages are drawn around their township's centre (fixtures/places.json), within these offsets in
+# degrees of (latitude, longitude): about ±9 km by default. 茶卡镇 sits on the north shore of the Chaka salt
+# lake, so its villages lie north of the town, not in the lake. One draw per coordinate, so the rest of the
+# seed is the same whatever the offsets.
 DEFAULT_SPREAD = ((-0.08, 0.08), (-0.10, 0.10))
 VILLAGE_SPREAD = {
-    "茶卡镇": ((0.0, 0.10), (-0.12, 0.12)),
+    "632821101": ((0.0, 0.10), (-0.12, 0.12)),  # 茶卡镇
 }
+
+# The villages the report rows go to: township code -> (village committees, of which poor). Each township's
+# first village committees in code order are taken, the poor ones first. 乌兰: all 38 (the report's 38个行政村),
+# the first half of each town's poor (19, one per first secretary). 格尔木: the report's 16 poor and 7 non-poor villages
+# with paired households; 唐古拉镇's two are its first, far from 长江源村 (code 207), which lies near the city.
+# Which real villages are poor is demo data (the villages are marked is_demo).
+WULAN_VILLAGES = {"632821100": (4, 2), "632821101": (8, 4), "632821102": (20, 10), "632821103": (6, 3)}
+GOLMUD_VILLAGES = {"632801100": (10, 6), "632801101": (2, 2), "632801200": (4, 3), "632801201": (7, 5)}
 
 
 class SeedConflict(Exception):
@@ -109,7 +123,10 @@ def check_conflicts(places: dict, figures: list[dict]) -> None:
             continue
         if county.name != c["name"]:
             problems.append(f"县（市）代码 {c['code']} 在数据库中名为“{county.name}”，而种子数据为“{c['name']}”。")
-        real_villages = Village.objects.in_county(county).filter(is_demo=False).count()
+        # Villages loaded from the division data carry only code, name and kind; one with a poor flag or a
+        # population of its own holds real data.
+        real_villages = Village.objects.in_county(county).filter(is_demo=False).filter(
+            Q(is_poor=True) | Q(population__isnull=False)).count()
         real_households = Household.objects.in_county(county).filter(is_demo=False).count()
         if real_villages or real_households:
             problems.append(
@@ -150,17 +167,16 @@ def seed_reports() -> str:
 
 
 def _load_places(places: dict) -> dict[str, County]:
+    """The counties' real 2016 divisions, with the approximate centres of fixtures/places.json."""
+    load_divisions(county_codes=[c["code"] for c in places["counties"]], edition=DIVISION_EDITION)
     counties = {}
     for c in places["counties"]:
-        county, _ = County.objects.update_or_create(
-            code=c["code"],
-            defaults={k: c[k] for k in ("name", "prefecture", "province", "latitude", "longitude")},
-        )
+        county = County.objects.get(code=c["code"])
+        County.objects.filter(pk=county.pk).update(latitude=c["latitude"], longitude=c["longitude"])
+        county.refresh_from_db()
         for t in c["townships"]:
-            Township.objects.update_or_create(
-                county=county, name=t["name"],
-                defaults={k: t[k] for k in ("kind", "latitude", "longitude")},
-            )
+            Township.objects.filter(county=county, code=t["code"]).update(
+                latitude=t["latitude"], longitude=t["longitude"])
         counties[county.code] = county
     return counties
 
@@ -226,25 +242,30 @@ class Builder:
 
     # ---------------------------------------------------------------- places and people
 
-    def make_villages(self, plan: dict[str, tuple[int, int]], planned_exit_years) -> None:
-        """plan: township name -> (villages, of which poor)."""
-        townships = {t.name: t for t in self.county.townships.all()}
-        objs = []
-        for t_index, (t_name, (n, n_poor)) in enumerate(plan.items(), start=1):
-            township = townships[t_name]
-            spread = VILLAGE_SPREAD.get(t_name, DEFAULT_SPREAD)
-            for v in range(1, n + 1):
-                poor = v <= n_poor
-                objs.append(Village(
-                    township=township, county=self.county, code=f"{self.county.code}{100 + t_index:03d}{v:03d}",
-                    name=f"{t_name[:2]}演示{v:02d}村", is_poor=poor,
-                    population=self.rng.randint(300, 1500), group_count=self.rng.randint(3, 6),
-                    latitude=round(township.latitude + self.rng.uniform(*spread[0]), 5),
-                    longitude=round(township.longitude + self.rng.uniform(*spread[1]), 5),
-                    planned_exit_year=self.rng.choice(planned_exit_years) if poor else None,
-                    is_demo=True,
-                ))
-        self.villages = _bulk(Village, objs)
+    def use_villages(self, plan: dict[str, tuple[int, int]], planned_exit_years) -> None:
+        """Give real village committees their demo attributes. plan: township code -> (villages, of which poor);
+        each township's first village committees in code order, the poor ones first."""
+        townships = {t.code: t for t in self.county.townships.all()}
+        committees = list(Village.objects.filter(county=self.county, kind=Village.Kind.VILLAGE_COMMITTEE,
+                                                 active=True).order_by("code"))
+        for code, (n, n_poor) in plan.items():
+            township = townships[code]
+            spread = VILLAGE_SPREAD.get(code, DEFAULT_SPREAD)
+            villages = [v for v in committees if v.township_id == township.pk][:n]
+            if len(villages) < n:
+                raise SeedConflict(f"{township.name}（{code}）只有 {len(villages)} 个村委会，种子数据需要 {n} 个。")
+            for i, village in enumerate(villages):
+                poor = i < n_poor
+                village.is_poor = poor
+                village.population = self.rng.randint(300, 1500)
+                village.group_count = self.rng.randint(3, 6)
+                village.latitude = round(township.latitude + self.rng.uniform(*spread[0]), 5)
+                village.longitude = round(township.longitude + self.rng.uniform(*spread[1]), 5)
+                village.planned_exit_year = self.rng.choice(planned_exit_years) if poor else None
+                village.is_demo = True
+            self.villages.extend(villages)
+        Village.objects.bulk_update(self.villages, ["is_poor", "population", "group_count", "latitude", "longitude",
+                                                    "planned_exit_year", "is_demo"])
 
     def make_households(self, total: int, people: int, statuses) -> None:
         """total households over the villages (poor villages weigh 3), people members in all."""
@@ -462,8 +483,7 @@ class Builder:
 
     def wulan(self) -> None:
         rng = self.rng
-        self.make_villages({"希里沟镇": (12, 6), "茶卡镇": (9, 5), "柯柯镇": (8, 4), "铜普镇": (7, 3),
-                            "莫河畜牧场": (2, 1)}, planned_exit_years=[2016])
+        self.use_villages(WULAN_VILLAGES, planned_exit_years=[2016])
         # Every registered poor household is on 低保 and plans to exit at the end of 2016.
         self.make_households(405, 1113, lambda r: (Household.Status.ASSISTED, 2015, 2016, None))
         Household.objects.filter(pk__in=[h.pk for h in self.households]).update(is_dibao=True)
@@ -526,8 +546,7 @@ class Builder:
 
     def golmud(self) -> None:
         rng = self.rng
-        self.make_villages({"郭勒木德镇": (10, 6), "大格勒乡": (6, 5), "乌图美仁乡": (5, 4), "唐古拉山镇": (2, 1)},
-                           planned_exit_years=[2017, 2018])
+        self.use_villages(GOLMUD_VILLAGES, planned_exit_years=[2017, 2018])
 
         def status(r):
             identified = r.choice([2015, 2016])

@@ -111,9 +111,11 @@ class Access:
         return self.village_ids is ALL or village_id in self.village_ids
 
     def writable_villages(self) -> QuerySet:
+        """The villages offered for new data: a village gone from the division codes (inactive) keeps its history
+        but takes nothing new."""
         from villages.models import Village
 
-        rows = Village.objects.select_related("township__county")
+        rows = Village.objects.filter(active=True).select_related("township__county")
         return rows if self.village_ids is ALL else rows.filter(pk__in=self.village_ids)
 
     def check_write_village(self, village_id: int | None) -> None:

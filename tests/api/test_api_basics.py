@@ -159,15 +159,15 @@ def test_the_readme_walk_for_the_demo_cadre():
     answer = client.post("/api/v1/auth/token/", {"username": "cadre", "password": "povertyboard-demo"})
     assert answer.status_code == 200
     client.credentials(HTTP_AUTHORIZATION=f"Token {answer.json()['token']}")
-    households = client.get("/api/v1/households/", {"village": "632801101001"}).json()
+    households = client.get("/api/v1/households/", {"village": "632801100200"}).json()
     assert households["count"] == 15
-    assert {row["village"] for row in households["results"]} == {"632801101001"}
-    body = {"village": "632801101001", "category": "industry", "title": "养殖补助", "planned_date": "2016-05-01",
+    assert {row["village"] for row in households["results"]} == {"632801100200"}
+    body = {"village": "632801100200", "category": "industry", "title": "养殖补助", "planned_date": "2016-05-01",
             "amount": "3000"}
     created = client.post("/api/v1/measures/", body, format="json")
     assert created.status_code == 201, created.json()
     measure = Measure.objects.get(pk=created.json()["id"])
-    assert (measure.title, measure.village.code, measure.version) == ("养殖补助", "632801101001", 1)
+    assert (measure.title, measure.village.code, measure.version) == ("养殖补助", "632801100200", 1)
     assert client.get("/api/v1/counties/632821/").status_code == 404
-    foreign = client.post("/api/v1/measures/", {**body, "village": "632821100001"}, format="json")
+    foreign = client.post("/api/v1/measures/", {**body, "village": "632821100200"}, format="json")
     assert foreign.status_code == 400 and "village" in foreign.json()

@@ -36,9 +36,9 @@ def test_township_page_and_drill_down_to_village(browser):
     for chart in SIX:
         assert page.locator(f'canvas[data-chart="{chart}"]').get_attribute("data-drawn") == "true", chart
     browser.shot("area-township")
-    page.locator("table a", has_text="郭勒演示01村").first.click()
+    page.locator("table a", has_text="中村委会").first.click()
     page.wait_for_load_state("networkidle")
-    assert page.url.endswith("/areas/village/632801101001/")
+    assert page.url.endswith("/areas/village/632801100200/")
 
 
 def test_village_page_six_charts_and_a3_print(browser):

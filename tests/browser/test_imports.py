@@ -9,7 +9,7 @@ from households.models import Household
 from tests.imports.conftest import household_row, member_row, rid, xlsx
 from villages.models import Village
 
-VILLAGE = "632821101001"  # the first seeded demo village of 乌兰县 (希里演示01村)
+VILLAGE = "632821100200"  # the first village of 乌兰县 the seed uses (东庄村村委会)
 
 
 @pytest.fixture(autouse=True)

@@ -102,9 +102,10 @@ def test_seed_refuses_a_county_code_with_another_name_and_changes_nothing():
 
 @pytest.mark.django_db
 def test_seed_refuses_to_mix_demo_rows_with_real_villages():
+    """A real village whose poor flag was entered (not only loaded from the division codes) is real data."""
     county = County.objects.create(code="632801", name="格尔木市", prefecture="海西蒙古族藏族自治州")
-    township = Township.objects.create(county=county, name="郭勒木德镇", kind=Township.Kind.TOWN)
-    Village.objects.create(township=township, code="632801101901", name="真实村", is_demo=False)
+    township = Township.objects.create(county=county, code="632801100", name="郭勒木德镇", kind=Township.Kind.TOWN)
+    Village.objects.create(township=township, code="632801100200", name="中村委会", is_poor=True, is_demo=False)
     before = row_counts()
     with pytest.raises(SeedConflict, match="非演示数据"):
         seed_reports()

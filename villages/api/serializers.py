@@ -41,6 +41,9 @@ class VillageSerializer(serializers.ModelSerializer):
         fields = ("id", "code", "name", "township", "township_name", "county_code", "county_name", "is_poor",
                   "population", "group_count", "latitude", "longitude", "planned_exit_year", "exit_year", "exited",
                   "is_demo")
+        extra_kwargs = {
+            "is_poor": {"help_text": _("是否贫困村。is_demo 为真的村，其是否贫困村、人口和位置是演示数据。")},
+        }
 
     def get_exited(self, village) -> bool:
         return village.exit_year is not None
