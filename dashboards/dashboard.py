@@ -55,6 +55,11 @@ class Number:
     unit: str
     value: Decimal
 
+    @classmethod
+    def from_json(cls, item: list) -> "Number":
+        key, label, unit, value = item
+        return cls(key, label, unit, None if value is None else Decimal(value))
+
 
 @dataclass
 class Series:
@@ -139,8 +144,7 @@ class Dashboard:
     def from_json(cls, area: Area, data: dict, report_keys: dict, computed_at) -> "Dashboard":
         return cls(
             area, data["kind"],
-            [Number(key, label, unit, None if value is None else Decimal(value))
-             for key, label, unit, value in data["headline"]],
+            [Number.from_json(item) for item in data["headline"]],
             [Chart(c["id"], c["title"], c["kind"], c["labels"],
                    [Series(s["label"], [_cell(x) for x in s["cells"]], s["kind"], s["axis"]) for s in c["series"]],
                    c["stacked"], c["unit"], c["note"]) for c in data["charts"]],

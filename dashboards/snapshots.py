@@ -297,6 +297,22 @@ def dashboard(area: Area, deferred: bool = False) -> dashboards.Dashboard | Defe
     return _compute(area, row)
 
 
+def headlines(counties) -> dict[int, list[dashboards.Number]]:
+    """Each county's headline numbers (county pk → numbers): the stored ones in one query, a stale one computed."""
+    language = _language()
+    rows = {row["area_id"]: row for row in DashboardSnapshot.objects.filter(
+        kind="county", area_id__in=[county.pk for county in counties],
+    ).values(*FIELDS, "area_id", headline=KeyTransform("headline", _in(language)))}
+    found = {}
+    for county in counties:
+        row = rows.get(county.pk)
+        if row is not None and row["headline"] is not None and _fresh(row):
+            found[county.pk] = [dashboards.Number.from_json(item) for item in row["headline"]]
+        else:
+            found[county.pk] = _compute(county, row).headline
+    return found
+
+
 def _current_in_every_language(area: Area) -> bool:
     kinds = {f"kind_{i}": KT(f"data__{language}__kind") for i, (language, _name) in enumerate(settings.LANGUAGES)}
     row = _rows(area).values(*FIELDS, **kinds).first()

@@ -265,6 +265,10 @@ def county_overview():
     ).order_by("code")
 
 
+# The numbers a prefecture account compares its counties by, on its home page (a subset of a county's headline).
+HOME_HEADLINE = ("poor-households", "poor-people", "poverty-incidence", "exited-households", "poor-villages")
+
+
 @require_safe
 def home(request):
     """After login, each role's work: a cadre's 我的工作, a supervisor's assessment, the dashboard of the user's
@@ -278,8 +282,12 @@ def home(request):
     if len(counties) == 1:
         return redirect("areas:county", county_code=counties[0].code)
     if counties:
-        overview = county_overview().filter(pk__in=[c.pk for c in counties])
-        return render(request, "dashboards/home.html", {"counties": overview})
+        overview = list(county_overview().filter(pk__in=[c.pk for c in counties]))
+        numbers = snapshots.headlines(overview)
+        for county in overview:
+            county.headline = [n for n in numbers[county.pk] if n.key in HOME_HEADLINE]
+        return render(request, "dashboards/home.html", {"counties": overview,
+                                                        "headline_labels": overview[0].headline})
     return render(request, "dashboards/home.html", {
         "counties": [],
         "no_area": not access.is_admin,

@@ -104,6 +104,28 @@ def test_home_lets_a_prefecture_account_choose(client, seeded, django_user_model
     assert reverse("areas:map", args=[GOLMUD]) in html
 
 
+def test_home_compares_a_prefectures_counties_by_their_headline_numbers(client, seeded, django_user_model):
+    """Issue 32, item 2: the same numbers as each county's dashboard (figures.compute), each linking its rows."""
+    from dashboards import figures
+    from dashboards.views import HOME_HEADLINE
+    from villages.models import County
+
+    login(client, django_user_model, "prefecture")
+    html = client.get(reverse("home")).content.decode()
+    for county in County.objects.filter(code__in=[WULAN, GOLMUD]):
+        for key in HOME_HEADLINE:
+            rows_url = reverse("areas:rows", args=["county", county.code, key])
+            value = re.search(rf'href="{re.escape(rows_url)}"[^>]*>([^<]+)</a>', html).group(1)
+            assert value == figure_text(figures.compute(key, county)), (county.code, key)
+    assert "未脱贫人口" in html and "贫困发生率" in html
+
+
+def figure_text(value) -> str:
+    from dashboards.templatetags.figures import figure_filter
+
+    return str(figure_filter(value))
+
+
 def test_home_tells_a_user_without_an_area(client, seeded, django_user_model):
     client.force_login(django_user_model.objects.create_user("nobody", password="x-long-password-1"))
     response = client.get(reverse("home"))
