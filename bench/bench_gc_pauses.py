@@ -31,11 +31,11 @@ import django
 django.setup()
 from django.test import Client
 from django.contrib.auth.models import User
-from rest_framework.authtoken.models import Token
+from accounts.models import ApiToken
 mode, warm, requests = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 if mode == "frozen":
     runpy.run_path("gunicorn.conf.py")["post_worker_init"](None)
-token = Token.objects.get_or_create(user=User.objects.get(username="loadstaff"))[0].key
+token = ApiToken.objects.create(user=User.objects.get(username="loadstaff"))[1]
 client = Client(HTTP_AUTHORIZATION="Token " + token, HTTP_X_FORWARDED_PROTO="https")
 for _ in range(warm):
     assert client.get(sys.argv[4]).status_code == 200

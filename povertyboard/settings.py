@@ -9,6 +9,7 @@ CSRF_TRUSTED_ORIGINS  comma-separated origins (https://pb.example.cn) when the s
                origin than its host (rarely needed behind a proxy that passes Host and X-Forwarded-Proto).
 MAP_TILE_URL   Leaflet tile URL template; empty (offline) by default. Its origin is allowed in the CSP's img-src.
 SECURE_SSL_REDIRECT  "0" only when the proxy itself redirects http to https (default "1" when DEBUG is off).
+API_TOKEN_TTL  seconds an API token lasts from its login (default 28800, 8 hours: the session's SESSION_COOKIE_AGE).
 
 With DEBUG off the site expects HTTPS through a reverse proxy (nginx) that sets X-Forwarded-Proto and X-Real-IP:
 secure cookies, HSTS, static files hashed and compressed (run collectstatic). README.md "Production" has the rest.
@@ -70,13 +71,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
     "auditlog",
     "axes",
+    "accounts",
     "idempotency",
     "villages",
     "households",
@@ -215,7 +217,7 @@ STATICFILES_DIRS = [
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an unauthenticated request a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -235,7 +237,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "县级脱贫攻坚数据平台的 REST API：与网站相同的数据、指标与权限。"
         " Authenticate with a token (POST /api/v1/auth/token/ with username and password, then send"
-        " `Authorization: Token <key>`) or the site's session. Every list is paginated (page, page_size ≤ 200),"
+        " `Authorization: Token <key>`) or the site's session. Each login makes a new token; it expires after"
+        " API_TOKEN_TTL seconds (8 hours by default) and ends at once on logout, on a password change or when"
+        " the account is deactivated; GET /api/v1/auth/tokens/ lists the user's tokens."
+        " Every list is paginated (page, page_size ≤ 200),"
         " filtered with the same filtersets as the site's list pages, ordered with `ordering`."
         " Resident ID numbers are masked for everyone but administrators. Money is in yuan (元)."
     ),
@@ -291,6 +296,14 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # computers). Not refreshed on every request: that would write the session row on every page view.
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# API tokens (django-rest-knox, accounts.ApiToken): a new one per login, stored as a SHA-512 digest only, lasting
+# as long as a session by default; revoked on logout, password change and deactivation (accounts/signals.py).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(seconds=int(os.environ.get("API_TOKEN_TTL", str(SESSION_COOKIE_AGE)))),
+    "AUTH_HEADER_PREFIX": "Token",  # the README's `Authorization: Token <key>`
+}
 
 # Request size limits. Form fields and JSON bodies (everything but files) at most 2.5 MB; at most 500 fields in
 # a query string or form (the largest form has a few dozen; the admin's changelist posts ≤ 100 selected rows);

@@ -1,9 +1,10 @@
 """The import direction of docs/ARCHITECTURE.md: every module imports only the layers below its own.
 
-Layers, bottom up: the shared library (povertyboard/, minus the site's wiring), the domain apps as a stack
-(villages < cadres < households < assessments), the feature apps (dashboards < imports, work, demo), and the
-wiring on top (settings, the root URLconf, the API router, wsgi). The shared library may import an app only
-inside a function (a late lookup of a model), never at module level; everything else is checked at any depth.
+Layers, bottom up: the shared library (povertyboard/, minus the site's wiring), accounts and idempotency (users only),
+the domain apps as a stack (villages < cadres < households < assessments), the feature apps (dashboards < imports,
+work, demo), and the wiring on top (settings, the root URLconf, the API router, wsgi). The shared library may
+import an app only inside a function (a late lookup of a model), never at module level; everything else is checked
+at any depth.
 """
 
 import ast
@@ -18,7 +19,7 @@ WIRING = {"povertyboard.settings", "povertyboard.urls", "povertyboard.api.urls",
 # package → its rank; a module may import packages of a lower rank (and its own package)
 RANKS = {
     LIBRARY: 0,
-    "idempotency": 1,  # the table of povertyboard/once.py, which looks it up late
+    "accounts": 1, "idempotency": 1,  # peers: API tokens; the table of povertyboard/once.py (looked up late)
     "villages": 2, "cadres": 3, "households": 4, "assessments": 5,
     "dashboards": 6, "imports": 7, "work": 7, "demo": 8,  # imports and work: peers, neither imports the other
 }

@@ -59,3 +59,13 @@ def test_production_counts_lockouts_by_the_address_nginx_passes():
     assert production.stdout.strip() == '["HTTP_X_REAL_IP", "povertyboard.middleware.client_address"]'
     development = load_settings(printed)
     assert development.stdout.strip() == '[null, "povertyboard.middleware.client_address"]'
+
+
+def test_api_tokens_last_as_long_as_a_session_unless_api_token_ttl_says_otherwise():
+    printed = "[settings.REST_KNOX['TOKEN_TTL'].total_seconds(), settings.SESSION_COOKIE_AGE]"
+    default = load_settings(printed)
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.strip() == "[28800.0, 28800]"
+    set_by_env = load_settings(printed, API_TOKEN_TTL="3600")
+    assert set_by_env.returncode == 0, set_by_env.stderr
+    assert set_by_env.stdout.strip() == "[3600.0, 28800]"

@@ -1,9 +1,9 @@
-"""/api/v1/: every app's routes on one router, token login, and the schema with its offline Swagger UI."""
+"""/api/v1/: every app's routes on one router, token login and the user's tokens, and the schema with its offline
+Swagger UI."""
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, permissions
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view, permission_classes, schema
 from rest_framework.routers import DefaultRouter
 
@@ -19,7 +19,6 @@ for prefix, viewset, basename in ROUTES:
     router.register(prefix, viewset, basename=basename)
 
 
-
 @api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
 @permission_classes([permissions.AllowAny])
 @schema(None)
@@ -31,7 +30,7 @@ def not_found(request, path):
 app_name = "api"
 urlpatterns = [
     path("v1/", include(router.urls)),
-    path("v1/auth/token/", ObtainAuthToken.as_view(), name="token"),
+    path("v1/auth/", include("accounts.api.urls")),  # token/, logout/, logout-all/, tokens/
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^(?P<path>.*)$", not_found),

@@ -7,8 +7,8 @@ import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
 from cadres.models import AnnualCommitment, AttendanceReport, QuarterlyReport
 from povertyboard.history import history_of
 from tests.factories import (
@@ -252,9 +252,9 @@ def test_cadre_files_an_attendance_report(world, api):
 
 
 def test_history_names_a_token_authenticated_writer(world, client):
-    token = Token.objects.create(user=world.cadre_user)
+    _row, token = ApiToken.objects.create(user=world.cadre_user)
     response = client.post(url("attendance-reports"), {"month": "2016-02-10", "days_present": 20},
-                           content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}")
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 201, response.content
     assert_history(AttendanceReport.objects.get(), LogEntry.Action.CREATE, world.cadre_user)
 

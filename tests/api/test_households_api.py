@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
 from households import services
 from households.models import Household, Measure, Member, Visit
 from povertyboard.history import history_of
@@ -309,7 +309,7 @@ def test_measures_are_area_scoped_filtered_and_ordered(world, api):
 def test_the_measure_lifecycle_through_the_api_is_recorded_in_the_history(world):
     cadre = world.cadre_user
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=cadre).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.objects.create(user=cadre)[1]}")
 
     created = client.post(url("measures"), {
         "village": world.mine.code, "household": world.household.pk, "category": "industry",
