@@ -9,15 +9,16 @@ file updates in place: households by 行政村代码 + 户编号, members by 身
 + 类别 + 措施内容, attendance by cadre + 月份, pairings by household + helper. Every rule is checked for every
 row and reported against its column (CellError); nothing is ever deleted by an import.
 
-Rules that are not the model's own (scope, duplicates inside the file or against another household, the
-template's example row) are checked in `check_row`; the model's rules by `full_clean()` (its clean() and
-field validators). Every row is checked in memory first (everything it refers to is loaded once per file), then
-the new and changed rows are written in bulk with their django-auditlog history entries (`RegistryResource.write`),
-a few statements per thousand rows. Unique and check constraints are left to the database as the last guard: the
-keys they protect are matched up front, and should the database still refuse the bulk write, the rows are written
-one by one in savepoints to report the refused row as that row's error (the file then writes nothing), in words
-rather than the database's (which name constraints and tables). Only a refusal of the data is a row's error: a
-connection that fails (OperationalError, InterfaceError) ends the import, which the site answers with a 503.
+The template's example row, left in place, is skipped (reported as the example, never an error) as its instructions
+say; only a row equal to it in every column is. Rules that are not the model's own (scope, duplicates inside the
+file or against another household) are checked in `check_row`; the model's rules by `full_clean()` (its clean() and
+field validators). Every row is checked in memory first (everything it refers to is loaded once per file), then the
+new and changed rows are written in bulk with their django-auditlog history entries (`RegistryResource.write`), a
+few statements per thousand rows. Unique and check constraints are left to the database as the last guard: the keys
+they protect are matched up front, and should the database still refuse the bulk write, the rows are written one by
+one in savepoints to report the refused row as that row's error (the file then writes nothing), in words rather than
+the database's (which name constraints and tables). Only a refusal of the data is a row's error: a connection that
+fails (OperationalError, InterfaceError) ends the import, which the site answers with a 503.
 """
 
 import datetime
@@ -66,6 +67,10 @@ REQUIRED = _("此项必填。")
 ID_TAKEN_ELSEWHERE = _("该身份证号码已登记，请与县扶贫办核实。")
 NO_SUCH_CADRE = _("本县（市）没有名为“%(name)s”的干部。")
 YES, NO = "是", "否"
+# The templates' example person and village: an ID whose area code 990000 no real county has and the demo
+# generator never hands out (its invented counties are 990001…), in the seeded real village 东庄村村委会
+EXAMPLE_ID = "990000197503080016"
+EXAMPLE_VILLAGE = {"行政村代码": "632821100200", "乡镇（街道）": "希里沟镇", "行政村": "东庄村村委会"}
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×"}
 DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -471,7 +476,7 @@ class RegistryResource(resources.ModelResource):
 
     sheet = ""  # the sheet's name in a workbook (and the CSV's meaning)
     required_columns: tuple = ()  # columns a file must have; the other declared columns may be left out
-    example: dict = {}  # column → value: the example row of the template (a row equal to it is refused)
+    example: dict = {}  # column → value: the example row of the template (a row equal to it is skipped)
     notes: dict = {}  # column → how to fill it (the template's 说明 sheet)
 
     class Meta:
@@ -566,7 +571,7 @@ class RegistryResource(resources.ModelResource):
         self.prepare(rows)
         self.first_row = {}
         for index, row in enumerate(rows, start=1):
-            key = self.file_key(row)
+            key = None if self.is_example(row) else self.file_key(row)
             if key is not None:
                 self.first_row.setdefault(key, self.sheet_row(index))
 
@@ -579,6 +584,10 @@ class RegistryResource(resources.ModelResource):
         changed row comes with its instance, and self.before holds the stored row's field values (None for a new
         row)."""
         row_result = self.get_row_result_class()()
+        if self.is_example(row):
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            row_result.example = True  # imports.services reports it as the example, not as unchanged
+            return row_result
         instance = self.existing_for(row)
         new = instance is None
         if new:
@@ -604,6 +613,10 @@ class RegistryResource(resources.ModelResource):
         self.before = None if new else SimpleNamespace(**self.original)
         return row_result
 
+    def is_example(self, row: dict) -> bool:
+        """The template's example row, unchanged in every column."""
+        return bool(self.example) and all(cell_text(row.get(c)) == cell_text(v) for c, v in self.example.items())
+
     @staticmethod
     def snapshot(instance) -> dict:
         return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
@@ -621,15 +634,12 @@ class RegistryResource(resources.ModelResource):
                 add_error(errors, getattr(exc, "column", None) or field.column_name, exc)
                 self.failed.add(field.attribute)
         number = self.sheet_row(kwargs.get("row_number", 1))
-        if self.example and all(cell_text(row.get(c)) == cell_text(v) for c, v in self.example.items()):
-            add_error(errors, NON_FIELD_ERRORS, _("这是模板中的示例行，请删除后再导入。"))
-        else:
-            key = self.file_key(row)
-            first = self.first_row.get(key) if key is not None else None
-            if first is not None and first != number:
-                add_error(errors, self.key_column, _("与第 %(row)s 行重复（同一%(what)s在文件中出现了两次）。") % {
-                    "row": first, "what": self.key_label})
-            self.check_row(instance, row, errors)
+        key = self.file_key(row)
+        first = self.first_row.get(key) if key is not None else None
+        if first is not None and first != number:
+            add_error(errors, self.key_column, _("与第 %(row)s 行重复（同一%(what)s在文件中出现了两次）。") % {
+                "row": first, "what": self.key_label})
+        self.check_row(instance, row, errors)
         if errors:
             raise ValidationError(errors)
 
@@ -830,7 +840,7 @@ class HouseholdResource(RegistryResource):
     key_column = "户编号"
     key_label = _("户（行政村代码 + 户编号）")
     example = {
-        "行政村代码": "632821101001", "乡镇（街道）": "希里沟镇", "行政村": "希里演示01村", "户编号": "示例-001",
+        **EXAMPLE_VILLAGE, "户编号": "示例-001",
         "村民小组": 1, "户主姓名": "张三（示例）", "联系电话": "13800000000", "主要致贫原因": "因病",
         "次要致贫原因": "缺技术", "脱贫意愿": "产业", "状态": "帮扶中", "识别年度": 2015, "计划脱贫年度": 2017,
         "脱贫年度": "", "低保户": "否", "五保户": "否", "危房户": "是", "易地搬迁户": "否",
@@ -941,7 +951,8 @@ class MemberResource(HouseholdLookupMixin, RegistryResource):
     key_column = "身份证号码"
     key_label = _("身份证号码")
     example = {
-        "行政村代码": "632821101001", "户编号": "示例-001", "姓名": "张三（示例）", "身份证号码": "632821197503080013",
+        "行政村代码": EXAMPLE_VILLAGE["行政村代码"], "户编号": "示例-001", "姓名": "张三（示例）",
+        "身份证号码": EXAMPLE_ID,
         "与户主关系": "户主", "性别": "男", "出生日期": "1975-03-08", "文化程度": "初中", "健康状况": "长期慢性病",
         "劳动技能": "普通劳动力", "在校生": "否", "联系电话": "13800000000",
     }
@@ -1036,7 +1047,7 @@ class MeasureResource(HouseholdLookupMixin, RegistryResource):
     key_column = "措施内容"
     key_label = _("措施（行政村 + 户 + 类别 + 措施内容）")
     example = {
-        "行政村代码": "632821101001", "户编号": "示例-001", "类别": "发展产业",
+        "行政村代码": EXAMPLE_VILLAGE["行政村代码"], "户编号": "示例-001", "类别": "发展产业",
         "措施内容": "扶持养殖藏系羊10只（示例）", "状态": "已实施", "金额（元）": "5000", "责任人": "",
         "计划日期": "2016-03-01", "实施日期": "2016-05-20",
         "实施佐证": "发放签收单 2016-018", "取消原因": "",
@@ -1247,7 +1258,8 @@ class PairingResource(HouseholdLookupMixin, RegistryResource):
     key_column = "帮扶责任人"
     key_label = _("结对（户 + 帮扶责任人）")
     example = {
-        "行政村代码": "632821101001", "户编号": "示例-001", "帮扶单位": "乌兰县示例局", "帮扶责任人": "王五（示例）",
+        "行政村代码": EXAMPLE_VILLAGE["行政村代码"], "户编号": "示例-001", "帮扶单位": "乌兰县示例局",
+        "帮扶责任人": "王五（示例）",
         "帮扶责任人联系电话": "13700000000", "结对日期": "2016-03-01", "结束日期": "",
     }
     notes = {

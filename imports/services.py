@@ -43,7 +43,19 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from households.models import CrossCheckFlag, Member
-from imports.resources import KINDS, Cell, CellError, Choice, RegistryResource, ResidentId, YesNo, cell_text, chunks
+from imports.resources import (
+    EXAMPLE_ID,
+    KIND_LABELS,
+    KINDS,
+    Cell,
+    CellError,
+    Choice,
+    RegistryResource,
+    ResidentId,
+    YesNo,
+    cell_text,
+    chunks,
+)
 from povertyboard.access import access_of
 from povertyboard.resident_ids import mask_resident_id
 
@@ -61,7 +73,8 @@ TEMPLATE_ROWS = 1000  # rows of the template that get the drop-down lists and te
 
 CROSSCHECK_SHEET = "名单"
 CROSSCHECK_COLUMNS = ("身份证号码", "姓名", "备注")
-CROSSCHECK_EXAMPLE = {"身份证号码": "632821197503080013", "姓名": "张三（示例）", "备注": "青H·12345（示例）"}
+CROSSCHECK_EXAMPLE = {"身份证号码": EXAMPLE_ID, "姓名": "张三（示例）", "备注": "青H·12345（示例）"}
+CROSSCHECK_LABEL = _("部门比对名单")
 
 
 class FileRefused(Exception):
@@ -171,7 +184,14 @@ def _table(sheet: str, rows_iter, counter: list[int]) -> Table | None:
     return table
 
 
-def read_tables(path: Path, fmt: str, sheets: list[str]) -> dict[str, Table]:
+class Tables(dict):
+    """The tables read, by sheet; `first_headers`: the headers of the file's first sheet, whatever its name (to tell
+    which template the file was made from)."""
+
+    first_headers: list[str] = []
+
+
+def read_tables(path: Path, fmt: str, sheets: list[str]) -> Tables:
     """The tables of the named sheets found in the file (a CSV is the first sheet; a workbook whose sheets have
     other names gives its first sheet as the first one)."""
     counter = [0]
@@ -181,7 +201,9 @@ def read_tables(path: Path, fmt: str, sheets: list[str]) -> dict[str, Table]:
             table = _table(sheets[0], csv.reader(io.StringIO(text)), counter)
         except csv.Error as exc:
             raise FileRefused(_("CSV 文件格式有误：%(error)s") % {"error": exc}) from None
-        return {sheets[0]: table} if table else {}
+        tables = Tables({sheets[0]: table} if table else {})
+        tables.first_headers = table.headers if table else []
+        return tables
     with path.open("rb") as stream:  # a stream: openpyxl would refuse a path without an .xlsx suffix
         try:
             workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
@@ -190,10 +212,13 @@ def read_tables(path: Path, fmt: str, sheets: list[str]) -> dict[str, Table]:
         return _workbook_tables(workbook, sheets, counter)
 
 
-def _workbook_tables(workbook, sheets: list[str], counter: list[int]) -> dict[str, Table]:
+def _workbook_tables(workbook, sheets: list[str], counter: list[int]) -> Tables:
     try:
         names = [n for n in workbook.sheetnames if n not in (OPTIONS_SHEET, NOTES_SHEET)]
-        found = {}
+        found = Tables()
+        if names:
+            first_row = next(workbook[names[0]].iter_rows(max_row=1, values_only=True), ())
+            found.first_headers = [normalize_header(v) for v in first_row or ()]
         for index, sheet in enumerate(sheets):
             name = sheet if sheet in names else (names[0] if index == 0 and names and names[0] not in sheets
                                                   else None)
@@ -234,13 +259,13 @@ class Problem:
 class RowOutcome:
     sheet: str
     row: int
-    action: str  # new, update, skip, invalid, error
+    action: str  # new, update, skip, invalid, error, example (the template's example row, skipped)
     label: str
     problems: list[Problem] = field(default_factory=list)
 
 
 ACTION_LABELS = {"new": _("新建"), "update": _("更新"), "skip": _("不变"), "invalid": _("有错误"),
-                 "error": _("有错误")}
+                 "error": _("有错误"), "example": _("示例行，不导入")}
 
 
 @dataclass
@@ -263,6 +288,29 @@ class ImportReport:
     @property
     def changes(self) -> int:
         return sum(1 for r in self.rows if r.action in ("new", "update"))
+
+    @property
+    def examples(self) -> int:
+        return sum(1 for r in self.rows if r.action == "example")
+
+
+def template_columns() -> dict[str, set[str]]:
+    """The columns of each template's first sheet, by import kind ("crosscheck": a department's list)."""
+    columns = {kind: {f.column_name for f in resources[0]().get_import_fields()} for kind, resources in KINDS.items()}
+    columns["crosscheck"] = {c.column_name for c in DepartmentList().get_import_fields()}
+    return columns
+
+
+def check_kind(kind: str, tables: Tables) -> None:
+    """FileRefused naming the other import whose template the file's first sheet matches better (more of its
+    headers are that template's columns): one message, rather than every column reported as unknown."""
+    headers = set(tables.first_headers)
+    overlap = {k: len(headers & columns) for k, columns in template_columns().items()}
+    best = max(overlap, key=overlap.get)
+    if overlap[best] > overlap[kind]:
+        label = CROSSCHECK_LABEL if best == "crosscheck" else KIND_LABELS[best]
+        raise FileRefused(_("这看起来是“%(kind)s”的模板，请在“%(kind)s”导入中上传，或下载本导入的模板。") % {
+            "kind": label})
 
 
 def check_headers(table: Table, resource) -> list[Problem]:
@@ -310,6 +358,7 @@ def run_import(kind: str, path: Path, fmt: str, user, *, commit: bool) -> Import
     resource_classes = KINDS[kind]
     sheets = [r.sheet for r in resource_classes]
     tables = read_tables(path, fmt, sheets[:1] if fmt == "csv" else sheets)
+    check_kind(kind, tables)
     report = ImportReport(kind)
     if sheets[0] not in tables:
         raise FileRefused(_("文件中没有“%(sheet)s”表（第一行应为表头）。") % {"sheet": sheets[0]})
@@ -345,6 +394,9 @@ def _add_result(report: ImportReport, table: Table, resource: RegistryResource, 
         report.problems.append(Problem(table.sheet, 0, "", "", str(base_error.error)))
     for values_tuple, number, row_result in zip(table.rows, table.numbers, result.rows, strict=True):
         values = dict(zip(table.headers, values_tuple, strict=True))
+        if getattr(row_result, "example", False):
+            report.rows.append(RowOutcome(table.sheet, number, "example", str(ACTION_LABELS["example"])))
+            continue
         problems = _row_problems(table.sheet, number, values, row_result)
         action = "invalid" if problems else row_result.import_type
         counts[action] = counts.get(action, 0) + 1
@@ -450,6 +502,7 @@ class FlagOutcome:
 class CrossCheckReport:
     problems: list[Problem] = field(default_factory=list)
     listed: int = 0  # distinct IDs on the list
+    examples: int = 0  # the template's example rows, skipped
     repeated: int = 0  # rows repeating an ID already listed
     flags: list[FlagOutcome] = field(default_factory=list)
     committed: bool = False
@@ -493,6 +546,7 @@ def run_crosscheck(path: Path, fmt: str, user, *, source: str, label: str, list_
     if not access.is_county_staff:
         raise PermissionDenied
     tables = read_tables(path, fmt, [CROSSCHECK_SHEET])
+    check_kind("crosscheck", tables)
     table = tables.get(CROSSCHECK_SHEET)
     if table is None or not table.rows:
         raise FileRefused(_("文件中没有数据行。"))
@@ -504,10 +558,9 @@ def run_crosscheck(path: Path, fmt: str, user, *, source: str, label: str, list_
     column = table.headers.index("身份证号码")
     ids = {}  # resident ID -> its first row
     for values, number in zip(table.rows, table.numbers, strict=True):
-        if all(cell_text(values[table.headers.index(c)]) == v for c, v in CROSSCHECK_EXAMPLE.items()
-               if c in table.headers):
-            report.problems.append(Problem(CROSSCHECK_SHEET, number, "", "",
-                                           str(_("这是模板中的示例行，请删除后再导入。"))))
+        if all(c in table.headers and cell_text(values[table.headers.index(c)]) == v
+               for c, v in CROSSCHECK_EXAMPLE.items()):
+            report.examples += 1
             continue
         try:
             resident_id = widget.clean(values[column])
@@ -581,7 +634,8 @@ def decide_flag(*, user, flag: CrossCheckFlag, status: str, note: str) -> CrossC
 
 
 GENERAL_NOTES = (
-    _("第2行（灰色斜体）是示例，请删除后再填写；示例行不会被导入。橙色表头为必填列，蓝色为选填列。"),
+    _("第2行（灰色斜体）是示例：原样保留时导入会跳过它（预览中显示为“示例行，不导入”），改动过的示例行会作为数据导入；"
+      "请从第3行起填写，或删除示例行。橙色表头为必填列，蓝色为选填列。"),
     _("先预览：每一行会显示新建、更新或不变，以及每个错误（行号、列、值、原因）；有任何错误时不会写入任何数据。"),
     _("同一文件可以重复导入：已有的记录按“行政村代码 + 户编号”、“身份证号码”等自然键匹配并更新，不会重复创建。"),
     _("导入只新建或更新，不会删除任何记录。"),

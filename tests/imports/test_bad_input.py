@@ -136,11 +136,17 @@ def test_sex_that_contradicts_the_id(world, run):
     assert_refused_row(world, run, content, [("家庭成员", 4, "性别", "女", "性别与身份证号码第17位不一致")])
 
 
-def test_template_example_row(world, run):
-    from imports.resources import HouseholdResource
+def test_template_example_row_is_skipped_and_an_edited_one_is_data(world, run):
+    from imports.resources import HouseholdResource, MemberResource
 
-    content = households_file(world, households=[dict(HouseholdResource.example)])
-    assert_refused_row(world, run, content, [("贫困户", 4, "", "", "这是模板中的示例行")])
+    content = households_file(world, households=[dict(HouseholdResource.example)],
+                              members=[dict(MemberResource.example)])
+    report = run("households", content, world.staff, commit=False)
+    assert report.ok and report.changes == 4
+    assert [(r.sheet, r.row) for r in report.rows if r.action == "example"] == [("贫困户", 4), ("家庭成员", 4)]
+    edited = dict(HouseholdResource.example, 户主姓名="王五")  # no longer the example: checked as a household
+    content = households_file(world, households=[edited])
+    assert_refused_row(world, run, content, [("贫困户", 4, "行政村代码", "632821100200", "")])
 
 
 # measures: amounts and dates
