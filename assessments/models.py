@@ -57,28 +57,38 @@ class AssessmentPeriod(models.Model):
         verbose_name_plural = _("考核期")
         ordering = ["county__code", "-start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["county", "name"], name="period_unique_name"),
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="period_end_after_start"),
+            models.UniqueConstraint(fields=["county", "name"], name="period_unique_name",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("本县（市）已有同名的考核期。")),
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="period_end_after_start",
+                                   violation_error_code="invalid",
+                                   violation_error_message=_("结束日期不能早于开始日期。")),
             models.CheckConstraint(
                 condition=Q(weight_attendance=10 - F("weight_duty") - F("weight_satisfaction")),
                 name="period_weights_sum_10",
+                violation_error_code="invalid", violation_error_message=_("三项权重之和应为10。"),
             ),
             models.CheckConstraint(
                 condition=Q(threshold_excellent__gt=F("threshold_competent"))
                 & Q(threshold_competent__gt=F("threshold_basic"))
                 & Q(threshold_basic__gte=0) & Q(threshold_excellent__lte=100),
                 name="period_thresholds_ordered",
+                violation_error_code="invalid",
+                violation_error_message=_("等次分数线应为：0 ≤ 基本称职 < 称职 < 优秀 ≤ 100。"),
             ),
             models.CheckConstraint(
-                condition=Q(bonus_cap__gte=0, absence_deduction__gte=0), name="period_rules_non_negative"
+                condition=Q(bonus_cap__gte=0, absence_deduction__gte=0), name="period_rules_non_negative",
+                violation_error_code="invalid", violation_error_message=_("加分上限和缺勤扣分不能为负数。")
             ),
             models.CheckConstraint(
                 condition=Q(basic_satisfied_factor__gte=0, basic_satisfied_factor__lte=1),
                 name="period_basic_factor_0_1",
+                violation_error_code="invalid", violation_error_message=_("“基本满意”折算系数应在 0 到 1 之间。"),
             ),
             models.CheckConstraint(
                 condition=Q(required_days_per_month__gte=1, required_days_per_month__lte=31),
                 name="period_required_days_1_31",
+                violation_error_code="invalid", violation_error_message=_("每月应驻村天数应在 1 到 31 之间。"),
             ),
         ]
 
@@ -134,8 +144,12 @@ class DutyRating(PeriodInput):
         verbose_name = _("履职评分")
         verbose_name_plural = _("履职评分")
         constraints = [
-            models.UniqueConstraint(fields=["period", "cadre"], name="duty_rating_once"),
-            models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="duty_rating_0_100"),
+            models.UniqueConstraint(fields=["period", "cadre"], name="duty_rating_once",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("该干部在本考核期已有履职评分，请修改原评分。")),
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="duty_rating_0_100",
+                                   violation_error_code="invalid",
+                                   violation_error_message=_("评分应在 0 到 100 之间。")),
         ]
 
     def __str__(self):
@@ -162,10 +176,13 @@ class SatisfactionSurvey(PeriodInput):
         verbose_name = _("满意度测评")
         verbose_name_plural = _("满意度测评")
         constraints = [
-            models.UniqueConstraint(fields=["period", "cadre", "group"], name="survey_once_per_group"),
+            models.UniqueConstraint(fields=["period", "cadre", "group"], name="survey_once_per_group",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("该干部在本考核期已有这一测评对象的满意度测评，请修改原测评。")),
             models.CheckConstraint(
                 condition=Q(satisfied__gte=0, basically_satisfied__gte=0, unsatisfied__gte=0),
                 name="survey_counts_non_negative",
+                violation_error_code="invalid", violation_error_message=_("测评票数不能为负数。"),
             ),
         ]
 
@@ -199,7 +216,9 @@ class BonusItem(PeriodInput):
         verbose_name = _("加分项")
         verbose_name_plural = _("加分项")
         constraints = [
-            models.CheckConstraint(condition=Q(points__gt=0, points__lte=100), name="bonus_points_positive"),
+            models.CheckConstraint(condition=Q(points__gt=0, points__lte=100), name="bonus_points_positive",
+                                   violation_error_code="invalid",
+                                   violation_error_message=_("加分应大于 0，且不超过 100。")),
         ]
 
     def __str__(self):
@@ -219,8 +238,11 @@ class Veto(PeriodInput):
         verbose_name = _("一票否决")
         verbose_name_plural = _("一票否决")
         constraints = [
-            models.UniqueConstraint(fields=["period", "cadre"], name="veto_once"),
-            models.CheckConstraint(condition=~Q(reason=""), name="veto_has_reason"),
+            models.UniqueConstraint(fields=["period", "cadre"], name="veto_once",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("该干部在本考核期已有一票否决记录，请修改原记录。")),
+            models.CheckConstraint(condition=~Q(reason=""), name="veto_has_reason",
+                                   violation_error_code="invalid", violation_error_message=_("一票否决须填写原因。")),
         ]
 
     def __str__(self):
@@ -254,9 +276,12 @@ class Scorecard(models.Model):
         verbose_name_plural = _("考核记分卡")
         ordering = ["period", "rank"]
         constraints = [
-            models.UniqueConstraint(fields=["period", "cadre"], name="scorecard_once"),
+            models.UniqueConstraint(fields=["period", "cadre"], name="scorecard_once",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("该干部在本考核期已有记分卡。")),
             models.CheckConstraint(
-                condition=~Q(incomplete=True) | Q(total__isnull=True), name="scorecard_incomplete_no_total"
+                condition=~Q(incomplete=True) | Q(total__isnull=True), name="scorecard_incomplete_no_total",
+                violation_error_code="invalid", violation_error_message=_("数据不全的记分卡不能有总分。")
             ),
         ]
 

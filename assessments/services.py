@@ -20,7 +20,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Sum, UniqueConstraint
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -286,9 +286,11 @@ def _full_clean(row) -> None:
         row.full_clean()
     except ValidationError as error:
         errors = error.error_dict
-        for clash in [e for e in errors.get(NON_FIELD_ERRORS, []) if e.code == "unique_together"]:
+        last_field = {str(c.get_violation_error_message()): c.fields[-1] for c in row._meta.constraints
+                      if isinstance(c, UniqueConstraint) and c.fields}
+        for clash in [e for e in errors.get(NON_FIELD_ERRORS, []) if str(e.message) in last_field]:
             errors[NON_FIELD_ERRORS].remove(clash)
-            errors.setdefault(clash.params["unique_check"][-1], []).append(clash)
+            errors.setdefault(last_field[str(clash.message)], []).append(clash)
         raise ValidationError({name: messages for name, messages in errors.items() if messages}) from None
 
 

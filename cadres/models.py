@@ -38,7 +38,9 @@ class Unit(models.Model):
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         ordering = ["county__code", "kind", "name"]
-        constraints = [models.UniqueConstraint(fields=["county", "name"], name="unit_unique_name")]
+        constraints = [models.UniqueConstraint(fields=["county", "name"], name="unit_unique_name",
+                                               violation_error_code="unique_together",
+                                               violation_error_message=_("本县（市）已有同名的单位。"))]
 
     def __str__(self):
         return self.name
@@ -102,9 +104,12 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="assignment_end_after_start",
+                violation_error_code="invalid", violation_error_message=_("结束日期不能早于开始日期。"),
             ),
             models.UniqueConstraint(fields=["cadre", "village", "role", "start_date"],
-                                    name="assignment_unique"),
+                                    name="assignment_unique",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("该干部在这个村已有同一天开始的同一职务。")),
         ]
 
     def __str__(self):
@@ -140,7 +145,9 @@ class Training(models.Model):
         verbose_name = _("培训")
         verbose_name_plural = _("培训")
         ordering = ["county__code", "start_date"]
-        constraints = [models.CheckConstraint(condition=Q(days__gte=1), name="training_days_positive")]
+        constraints = [models.CheckConstraint(condition=Q(days__gte=1), name="training_days_positive",
+                                              violation_error_code="invalid",
+                                              violation_error_message=_("培训天数应大于0。"))]
 
     def __str__(self):
         return self.title
@@ -158,7 +165,9 @@ class TrainingAttendance(models.Model):
     class Meta:
         verbose_name = _("参训记录")
         verbose_name_plural = _("参训记录")
-        constraints = [models.UniqueConstraint(fields=["training", "cadre"], name="attendance_once")]
+        constraints = [models.UniqueConstraint(fields=["training", "cadre"], name="attendance_once",
+                                               violation_error_code="unique_together",
+                                               violation_error_message=_("该干部已登记参加这次培训。"))]
 
     def __str__(self):
         return f"{self.cadre} @ {self.training}"
@@ -206,18 +215,24 @@ class AttendanceReport(models.Model):
         verbose_name_plural = _("考勤月报")
         ordering = ["cadre", "month"]
         constraints = [
-            models.UniqueConstraint(fields=["cadre", "month"], name="attendance_one_per_month"),
+            models.UniqueConstraint(fields=["cadre", "month"], name="attendance_one_per_month",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("该干部这个月的考勤月报已经填报过，请修改原报告。")),
             models.CheckConstraint(
-                condition=Exact(Substr(DateDigits("month"), 7, 2), "01"), name="attendance_month_is_first_day"
+                condition=Exact(Substr(DateDigits("month"), 7, 2), "01"), name="attendance_month_is_first_day",
+                violation_error_code="invalid", violation_error_message=_("月份须记为当月1日。")
             ),
             models.CheckConstraint(
-                condition=Q(required_days__lte=31, days_present__lte=31), name="attendance_days_in_month"
+                condition=Q(required_days__lte=31, days_present__lte=31), name="attendance_days_in_month",
+                violation_error_code="invalid", violation_error_message=_("应驻村天数和实际驻村天数都不能超过31天。")
             ),
             models.CheckConstraint(
                 condition=Q(
                     days_present__lte=31 - F("leave_days") - F("reported_outings") - F("unreported_absences")
                 ),
                 name="attendance_days_add_up",
+                violation_error_code="invalid",
+                violation_error_message=_("驻村、请假、报备外出与未报备离岗天数合计不能超过31天。"),
             ),
         ]
 
@@ -258,7 +273,9 @@ class AnnualCommitment(models.Model):
         verbose_name = _("年度承诺")
         verbose_name_plural = _("年度承诺")
         ordering = ["cadre", "year"]
-        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="commitment_one_per_year")]
+        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="commitment_one_per_year",
+                                               violation_error_code="unique_together",
+                                               violation_error_message=_("该干部这一年的承诺书已经填报过，请修改原承诺书。"))]
 
     def __str__(self):
         return f"{self.cadre} {self.year}"
@@ -282,8 +299,11 @@ class QuarterlyReport(models.Model):
         verbose_name_plural = _("季度报告")
         ordering = ["cadre", "year", "quarter"]
         constraints = [
-            models.UniqueConstraint(fields=["cadre", "year", "quarter"], name="quarterly_one_per_quarter"),
-            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="quarterly_quarter_1_4"),
+            models.UniqueConstraint(fields=["cadre", "year", "quarter"], name="quarterly_one_per_quarter",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("该干部这个季度的季度报告已经填报过，请修改原报告。")),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="quarterly_quarter_1_4",
+                                   violation_error_code="invalid", violation_error_message=_("季度应在1到4之间。")),
         ]
 
     def __str__(self):

@@ -79,18 +79,24 @@ class Household(models.Model):
         verbose_name_plural = _("贫困户")
         ordering = ["village__code", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["village", "number"], name="household_number_unique_in_village"),
-            models.CheckConstraint(condition=Q(group_no__gte=1), name="household_group_positive"),
+            models.UniqueConstraint(fields=["village", "number"], name="household_number_unique_in_village",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("本行政村已有这个户编号。")),
+            models.CheckConstraint(condition=Q(group_no__gte=1), name="household_group_positive",
+                                   violation_error_code="invalid", violation_error_message=_("村民小组应大于0。")),
             models.CheckConstraint(
-                condition=~Q(status="exited") | Q(exit_year__isnull=False), name="household_exited_has_year"
+                condition=~Q(status="exited") | Q(exit_year__isnull=False), name="household_exited_has_year",
+                violation_error_code="invalid", violation_error_message=_("已脱贫的贫困户须填写脱贫年度。")
             ),
             models.CheckConstraint(
                 condition=Q(exit_year__isnull=True) | Q(exit_year__gte=F("identified_year")),
                 name="household_exit_after_identified",
+                violation_error_code="invalid", violation_error_message=_("脱贫年度不能早于识别年度。"),
             ),
             models.CheckConstraint(
                 condition=Q(planned_exit_year__isnull=True) | Q(planned_exit_year__gte=F("identified_year")),
                 name="household_plan_after_identified",
+                violation_error_code="invalid", violation_error_message=_("计划脱贫年度不能早于识别年度。"),
             ),
         ]
 
@@ -128,7 +134,9 @@ class HouseholdYear(models.Model):
         verbose_name_plural = _("年度收入")
         ordering = ["household", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["household", "year"], name="household_year_unique"),
+            models.UniqueConstraint(fields=["household", "year"], name="household_year_unique",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("该户这一年的收入已经登记过，请修改原记录。")),
             *non_negative("householdyear", "income_per_capita", "assets_per_capita"),
         ]
 
@@ -154,7 +162,9 @@ class StatusChange(models.Model):
         verbose_name_plural = _("状态变更")
         ordering = ["household", "date", "id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(from_status=F("to_status")), name="status_change_changes"),
+            models.CheckConstraint(condition=~Q(from_status=F("to_status")), name="status_change_changes",
+                                   violation_error_code="invalid",
+                                   violation_error_message=_("变更后的状态须与原状态不同。")),
         ]
 
     def __str__(self):
@@ -218,7 +228,8 @@ class Member(models.Model):
         verbose_name_plural = _("家庭成员")
         ordering = ["household", "id"]
         constraints = [
-            models.CheckConstraint(condition=Exact(Length("id_number"), 18), name="member_id_18_chars"),
+            models.CheckConstraint(condition=Exact(Length("id_number"), 18), name="member_id_18_chars",
+                                   violation_error_code="invalid", violation_error_message=_("身份证号码应为18位。")),
             # The 17th digit is odd for men, even for women (GB 11643).
             models.CheckConstraint(
                 condition=(
@@ -227,11 +238,13 @@ class Member(models.Model):
                     Q(sex=SEX_FEMALE) & In(Substr("id_number", 17, 1), ["0", "2", "4", "6", "8"])
                 ),
                 name="member_sex_matches_id",
+                violation_error_code="invalid", violation_error_message=_("性别与身份证号码第17位不一致。"),
             ),
             # Digits 7-14 are the birth date, YYYYMMDD.
             models.CheckConstraint(
                 condition=Exact(Substr("id_number", 7, 8), DateDigits("birth_date")),
                 name="member_birth_date_matches_id",
+                violation_error_code="invalid", violation_error_message=_("出生日期与身份证号码不一致。"),
             ),
         ]
 
@@ -327,13 +340,16 @@ class Measure(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="implemented") | Q(implemented_date__isnull=False),
                 name="measure_implemented_has_date",
+                violation_error_code="invalid", violation_error_message=_("已实施的措施须填写实施日期。"),
             ),
             models.CheckConstraint(
                 condition=Q(implemented_date__isnull=True) | Q(implemented_date__gte=F("planned_date")),
                 name="measure_implemented_after_planned",
+                violation_error_code="invalid", violation_error_message=_("实施日期不能早于计划日期。"),
             ),
             models.CheckConstraint(
-                condition=~Q(status="cancelled") | ~Q(cancel_reason=""), name="measure_cancelled_has_reason"
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""), name="measure_cancelled_has_reason",
+                violation_error_code="invalid", violation_error_message=_("已取消的措施须填写取消原因。")
             ),
         ]
 
@@ -391,9 +407,11 @@ class Benefit(models.Model):
             models.CheckConstraint(
                 condition=Q(expense__isnull=True) | Q(amount__lte=F("expense")),
                 name="benefit_reimbursed_within_expense",
+                violation_error_code="invalid", violation_error_message=_("报销金额不能超过医疗费用。"),
             ),
             models.CheckConstraint(
-                condition=~Q(kind="medical") | Q(expense__isnull=False), name="benefit_medical_has_expense"
+                condition=~Q(kind="medical") | Q(expense__isnull=False), name="benefit_medical_has_expense",
+                violation_error_code="invalid", violation_error_message=_("医疗救助须填写医疗费用。")
             ),
         ]
 
@@ -448,10 +466,13 @@ class Pairing(models.Model):
         verbose_name_plural = _("结对帮扶")
         ordering = ["household", "start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["household", "helper", "start_date"], name="pairing_unique"),
+            models.UniqueConstraint(fields=["household", "helper", "start_date"], name="pairing_unique",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("该户与这位帮扶责任人在这一天已有结对记录。")),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="pairing_end_after_start",
+                violation_error_code="invalid", violation_error_message=_("结束日期不能早于结对日期。"),
             ),
         ]
 
@@ -489,7 +510,8 @@ class Visit(models.Model):
         ordering = ["-date", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(cadre__isnull=False) | Q(helper__isnull=False), name="visit_has_visitor"
+                condition=Q(cadre__isnull=False) | Q(helper__isnull=False), name="visit_has_visitor",
+                violation_error_code="invalid", violation_error_message=_("走访记录须有走访人。")
             ),
         ]
 
@@ -546,10 +568,13 @@ class CrossCheckFlag(models.Model):
         ordering = ["-list_date", "household__village__code", "household__number", "id"]
         constraints = [
             models.UniqueConstraint(fields=["household", "source", "label", "list_date"],
-                                    name="crosscheck_flag_once_per_list"),
+                                    name="crosscheck_flag_once_per_list",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("该户已被同一份名单标记过。")),
             models.CheckConstraint(
                 condition=Q(status="open") | (Q(decided_at__isnull=False) & ~Q(decision_note="")),
                 name="crosscheck_decision_recorded",
+                violation_error_code="invalid", violation_error_message=_("核查结论须填写核查说明和核查时间。"),
             ),
         ]
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class UsedKey(models.Model):
@@ -17,7 +18,9 @@ class UsedKey(models.Model):
 
     class Meta:
         # also the index of forgetting a user's old keys (povertyboard.once.claimed)
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="key_used_once_per_user")]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="key_used_once_per_user",
+                                               violation_error_code="unique_together",
+                                               violation_error_message=_("这个请求已经提交过。"))]
 
     def __str__(self):
         return self.key

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.db.models import CharField, F, Func, Q
 from django.db.models.functions import Length, Substr
 from django.db.models.lookups import Exact, In
+from django.utils.translation import gettext_lazy as _
 
 DIGITS = list("0123456789")
 
@@ -49,6 +50,7 @@ def non_negative(model_name: str, *fields: str) -> list[models.CheckConstraint]:
         models.CheckConstraint(
             condition=Q(**{f"{field}__gte": 0}) | Q(**{f"{field}__isnull": True}),
             name=f"{model_name}_{field}_non_negative",
+            violation_error_code="invalid", violation_error_message=_("金额不能为负数。"),  # every such field is money
         )
         for field in fields
     ]

@@ -659,9 +659,11 @@ def error_codes(obj, field: str) -> list:
 
 
 def assert_constraint_invalid(obj, constraint_name: str) -> None:
-    """full_clean() rejects obj because the named CheckConstraint is violated (a non-field error)."""
+    """full_clean() rejects obj because the named CheckConstraint is violated (a non-field error, in the
+    constraint's own words)."""
+    constraint = next(c for c in obj._meta.constraints if c.name == constraint_name)
     messages = validation_errors(obj).get(NON_FIELD_ERRORS, [])
-    assert any(constraint_name in m for m in messages), messages
+    assert constraint.get_violation_error_message() in messages, messages
 
 
 def assert_field_invalid(obj, field: str) -> None:

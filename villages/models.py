@@ -43,6 +43,7 @@ class County(models.Model):
             models.CheckConstraint(
                 condition=all_digits("code", 6),
                 name="county_code_six_digits",
+                violation_error_code="invalid", violation_error_message=_("县（市）代码应为6位数字。"),
             ),
         ]
 
@@ -102,8 +103,12 @@ class Township(models.Model):
             models.UniqueConstraint(fields=["county", "name"], condition=Q(active=True), name="township_unique_name",
                                     violation_error_code="unique_together",
                                     violation_error_message=_("本县（市）已有同名的现行乡镇（街道）。")),
-            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="township_unique_code"),
-            models.CheckConstraint(condition=Q(code="") | all_digits("code", 9), name="township_code_nine_digits"),
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="township_unique_code",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("已有代码相同的乡镇（街道）。")),
+            models.CheckConstraint(condition=Q(code="") | all_digits("code", 9), name="township_code_nine_digits",
+                                   violation_error_code="invalid",
+                                   violation_error_message=_("乡镇（街道）代码应为9位数字。")),
         ]
 
     def __str__(self):
@@ -171,17 +176,21 @@ class Village(models.Model):
             models.UniqueConstraint(fields=["township", "name"], condition=Q(active=True), name="village_unique_name",
                                     violation_error_code="unique_together",
                                     violation_error_message=_("本乡镇（街道）已有同名的现行行政村。")),
-            models.CheckConstraint(condition=Q(group_count__gte=1), name="village_group_count_positive"),
+            models.CheckConstraint(condition=Q(group_count__gte=1), name="village_group_count_positive",
+                                   violation_error_code="invalid", violation_error_message=_("村民小组数至少为1。")),
             models.CheckConstraint(
-                condition=Q(exit_year__isnull=True) | Q(is_poor=True), name="village_exit_only_if_poor"
+                condition=Q(exit_year__isnull=True) | Q(is_poor=True), name="village_exit_only_if_poor",
+                violation_error_code="invalid", violation_error_message=_("只有贫困村才能填写退出年度。")
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                 name="village_latitude_range",
+                violation_error_code="invalid", violation_error_message=_("纬度应在 -90 到 90 之间。"),
             ),
             models.CheckConstraint(
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="village_longitude_range",
+                violation_error_code="invalid", violation_error_message=_("经度应在 -180 到 180 之间。"),
             ),
         ]
 
@@ -221,11 +230,14 @@ class CollectiveEconomy(models.Model):
         verbose_name_plural = _("村集体经济")
         ordering = ["village__code", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["village", "year"], name="economy_one_per_village_year"),
+            models.UniqueConstraint(fields=["village", "year"], name="economy_one_per_village_year",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("该村这一年的集体经济已经登记过，请修改原记录。")),
             *non_negative("economy", "income", "accumulated_assets", "mutual_aid_fund"),
             models.CheckConstraint(
                 condition=Q(mutual_aid_fund__lte=models.F("accumulated_assets")),
                 name="economy_mutual_aid_within_assets",
+                violation_error_code="invalid", violation_error_message=_("互助资金不能超过累计资产。"),
             ),
         ]
 
@@ -260,7 +272,9 @@ class VillageNeed(models.Model):
     class Meta:
         verbose_name = _("退出需求")
         verbose_name_plural = _("退出需求")
-        constraints = [models.UniqueConstraint(fields=["village", "category"], name="need_one_per_category")]
+        constraints = [models.UniqueConstraint(fields=["village", "category"], name="need_one_per_category",
+                                               violation_error_code="unique_together",
+                                               violation_error_message=_("该村已登记这一类需求，请修改原记录。"))]
 
     def __str__(self):
         return f"{self.village} {self.get_category_display()}"
@@ -288,7 +302,9 @@ class PolicyDocument(models.Model):
         verbose_name = _("政策文件")
         verbose_name_plural = _("政策文件")
         ordering = ["county__code", "kind", "title"]
-        constraints = [models.UniqueConstraint(fields=["county", "title"], name="policy_unique_title")]
+        constraints = [models.UniqueConstraint(fields=["county", "title"], name="policy_unique_title",
+                                               violation_error_code="unique_together",
+                                               violation_error_message=_("本县（市）已有同名的政策文件。"))]
 
     def __str__(self):
         return self.title
@@ -338,9 +354,11 @@ class Project(models.Model):
         ordering = ["county__code", "year", "name"]
         constraints = [
             *non_negative("project", "budget"),
-            models.CheckConstraint(condition=Q(progress__lte=100), name="project_progress_max_100"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="project_progress_max_100",
+                                   violation_error_code="invalid", violation_error_message=_("进度不能超过100%%。")),
             models.CheckConstraint(
-                condition=~Q(status="completed") | Q(progress=100), name="project_completed_is_100"
+                condition=~Q(status="completed") | Q(progress=100), name="project_completed_is_100",
+                violation_error_code="invalid", violation_error_message=_("已完工的项目进度应为100%%。")
             ),
         ]
 
@@ -393,7 +411,9 @@ class FundSource(models.Model):
         ordering = ["county__code", "year", "kind"]
         constraints = [
             *non_negative("fundsource", "amount"),
-            models.UniqueConstraint(fields=["county", "year", "name"], name="fundsource_unique_name"),
+            models.UniqueConstraint(fields=["county", "year", "name"], name="fundsource_unique_name",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("本县（市）这一年已有同名的资金来源。")),
         ]
 
     def __str__(self):
@@ -435,7 +455,9 @@ class FundAllocation(models.Model):
         ordering = ["source", "id"]
         constraints = [
             *non_negative("allocation", "amount"),
-            models.CheckConstraint(condition=Q(gate__gte=1, gate__lte=6), name="allocation_gate_range"),
+            models.CheckConstraint(condition=Q(gate__gte=1, gate__lte=6), name="allocation_gate_range",
+                                   violation_error_code="invalid",
+                                   violation_error_message=_("关口应在第1到第6关之间。")),
             models.CheckConstraint(
                 condition=(
                     Q(project__isnull=False, village__isnull=True, household__isnull=True)
@@ -443,6 +465,8 @@ class FundAllocation(models.Model):
                     | Q(project__isnull=True, village__isnull=True, household__isnull=False)
                 ),
                 name="allocation_exactly_one_target",
+                violation_error_code="invalid",
+                violation_error_message=_("资金只能分配给一个对象：项目、行政村或贫困户之一。"),
             ),
         ]
 
@@ -493,8 +517,12 @@ class GateTransition(models.Model):
         verbose_name_plural = _("关口记录")
         ordering = ["allocation", "gate"]
         constraints = [
-            models.UniqueConstraint(fields=["allocation", "gate"], name="transition_once_per_gate"),
-            models.CheckConstraint(condition=Q(gate__gte=1, gate__lte=6), name="transition_gate_range"),
+            models.UniqueConstraint(fields=["allocation", "gate"], name="transition_once_per_gate",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("这笔资金已有这一关口的记录。")),
+            models.CheckConstraint(condition=Q(gate__gte=1, gate__lte=6), name="transition_gate_range",
+                                   violation_error_code="invalid",
+                                   violation_error_message=_("关口应在第1到第6关之间。")),
         ]
 
     def __str__(self):
@@ -527,10 +555,16 @@ class ReportFigure(models.Model):
         verbose_name_plural = _("报告数据")
         ordering = ["county__code", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["county", "key"], name="figure_unique_key"),
+            models.UniqueConstraint(fields=["county", "key"], name="figure_unique_key",
+                                    violation_error_code="unique_together",
+                                    violation_error_message=_("本县（市）已有这一项报告数字。")),
             models.CheckConstraint(condition=Q(comparison__in=["exact", "at_least"]),
-                                   name="figure_comparison_valid"),
-            models.CheckConstraint(condition=Q(source_sentence__gt=""), name="figure_has_source"),
+                                   name="figure_comparison_valid",
+                                   violation_error_code="invalid",
+                                   violation_error_message=_("比较方式只能是“等于”或“不少于”。")),
+            models.CheckConstraint(condition=Q(source_sentence__gt=""), name="figure_has_source",
+                                   violation_error_code="invalid",
+                                   violation_error_message=_("报告数字须注明出处原文。")),
         ]
 
     def __str__(self):
@@ -554,6 +588,8 @@ class UserArea(models.Model):
             models.CheckConstraint(
                 condition=(Q(county__isnull=False, prefecture="") | Q(county__isnull=True) & ~Q(prefecture="")),
                 name="user_area_county_or_prefecture",
+                violation_error_code="invalid",
+                violation_error_message=_("用户辖区须是一个县（市）或一个州（市），二者选一。"),
             ),
         ]
 
@@ -591,7 +627,9 @@ class DashboardSnapshot(models.Model):
     class Meta:
         verbose_name = _("统计快照")
         verbose_name_plural = _("统计快照")
-        constraints = [models.UniqueConstraint(fields=["kind", "area_id"], name="snapshot_one_per_area")]
+        constraints = [models.UniqueConstraint(fields=["kind", "area_id"], name="snapshot_one_per_area",
+                                               violation_error_code="unique_together",
+                                               violation_error_message=_("该地区已有统计快照。"))]
         indexes = [models.Index(fields=["county"], name="snapshot_county")]
 
     def __str__(self):

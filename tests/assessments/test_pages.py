@@ -273,16 +273,61 @@ def test_bad_inputs_are_refused_with_the_field_named(client, django_user_model, 
     response = client.post(reverse("assess:input_create", args=[period.pk, kind]), {"cadre": cadre.pk, **data})
     assert response.status_code == 400
     assert response.context["form"].errors.get(field), response.context["form"].errors
+    assert_in_words(response)
     assert sum(m.objects.count() for m in (DutyRating, SatisfactionSurvey, BonusItem, Veto)) == before
 
 
-def test_duplicate_rating_is_a_field_error_not_a_crash(client, django_user_model, period):
-    cadre = add_cadres(period, 1)[0]  # already has a duty rating
+CONSTRAINT_NAMES = [c.name for m in (DutyRating, SatisfactionSurvey, BonusItem, Veto) for c in m._meta.constraints]
+
+
+def assert_in_words(response):
+    """No error of the form names a constraint or uses Django's generated wording."""
+    errors = [str(e) for messages in response.context["form"].errors.values() for e in messages]
+    html = response.content.decode()
+    for text in [*errors, html]:
+        assert "约束" not in text and "已存在" not in text, errors
+        assert not [name for name in CONSTRAINT_NAMES if name in text], errors
+
+
+def test_score_out_of_range_says_so_in_words(client, django_user_model, period):
+    cadre = add_cadres(period, 1)[0]
+    DutyRating.objects.filter(cadre=cadre).delete()
     login_as(client, django_user_model, access.SUPERVISOR, period.county)
     response = client.post(reverse("assess:input_create", args=[period.pk, "duty"]),
-                           {"cadre": cadre.pk, "score": "88", "rater_name": "督查组"})
+                           {"cadre": cadre.pk, "score": "101", "rater_name": "督查组"})
+    assert response.context["form"].errors == {"score": ["确保该值小于或等于100。"]}
+    assert_in_words(response)
+
+
+@pytest.mark.parametrize(("kind", "data", "mark"), [
+    ("duty", {"score": "88", "rater_name": "督查组"}, "已评分"),
+    ("veto", {"reason": "弄虚作假"}, "已否决"),
+    ("survey", {"group": "villagers", "satisfied": "3", "basically_satisfied": "1", "unsatisfied": "0"},
+     "已测评：群众"),
+])
+def test_a_second_input_for_a_cadre_links_to_the_first(client, django_user_model, period, kind, data, mark):
+    cadre, other = add_cadres(period, 2)  # each with a duty rating and the villagers' survey
+    for model in (DutyRating, SatisfactionSurvey):
+        model.objects.filter(cadre=other).delete()
+    first = {"veto": lambda: Veto.objects.create(period=period, cadre=cadre, reason="弄虚作假"),
+             "survey": lambda: SatisfactionSurvey.objects.get(period=period, cadre=cadre, group="villagers"),
+             "duty": lambda: DutyRating.objects.get(period=period, cadre=cadre)}[kind]()
+    login_as(client, django_user_model, access.SUPERVISOR, period.county)
+    url = reverse("assess:input_create", args=[period.pk, kind])
+    choices = dict(client.get(url).context["form"].fields["cadre"].choices)
+    assert str(choices[cadre.pk]) == f"{cadre.name}（{mark}）" and str(choices[other.pk]) == other.name
+    response = client.post(url, {"cadre": cadre.pk, **data})
     assert response.status_code == 400
-    assert DutyRating.objects.filter(period=period, cadre=cadre).count() == 1
+    edit = reverse("assess:input_edit", args=[period.pk, kind, first.pk])
+    what = first._meta.verbose_name
+    assert response.context["form"].errors == {"cadre": [
+        f'{cadre.name}在本考核期已有{what}，不能重复录入。 <a href="{edit}">修改已有的{what}</a>']}
+    assert f'<a href="{edit}">' in response.content.decode()
+    assert_in_words(response)
+    assert type(first).objects.filter(period=period, cadre=cadre).count() == 1
+    # editing the first one is no clash, and its own cadre is not marked as taken
+    response = client.get(edit)
+    assert str(dict(response.context["form"].fields["cadre"].choices)[cadre.pk]) == cadre.name
 
 
 def test_cadre_of_another_county_cannot_be_chosen(client, django_user_model, period):
