@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "dashboards",
     "imports",
     "work",
+    "search",
     "demo",
 ]
 
