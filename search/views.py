@@ -23,9 +23,9 @@ def results(request):
             context["problem"] = refused.messages[0]
             status = 200 if refused.code == "too_short" else 400
         else:
-            context["query"] = found.shown_query  # a whole ID or phone is not shown back whole ...
-            if found.term.kind != terms.NAME:  # ... nor kept in the language switch's return address
-                context["language_next"] = request.path
+            if found.term.kind != terms.NAME:  # a whole ID or phone is not shown back (the heading masks it) ...
+                context["query"] = ""
+                context["language_next"] = request.path  # ... nor kept in the language switch's return address
     return render(request, "search/results.html", context, status=status)
 
 

@@ -118,6 +118,7 @@
       window.location.assign(options()[active].href);
     }
   });
+  form.addEventListener("submit", function () { clearTimeout(timer); });  // the results page answers instead
   input.addEventListener("blur", function () {
     setTimeout(function () { if (!form.contains(document.activeElement)) close(); }, 150);
   });
