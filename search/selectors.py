@@ -140,9 +140,10 @@ def _first(access: Access, rows, name_field: str, limit: int) -> list:
     index, where sorting every match of a short prefix took 2 s at 200,000 households (bench/RESULTS.md). A county
     user's rows are not read off the prefix index in its order either: names need not be spread evenly over
     counties (the generated ones carry their county's number), and skipping the other counties' rows took 3 s."""
+    rows = access.restrict(rows)
     if access.county_ids is ALL:
         return sorted(rows.order_by()[:limit + 1], key=lambda row: (getattr(row, name_field), row.pk))
-    return list(access.restrict(rows).order_by(name_field, "pk")[:limit + 1])
+    return list(rows.order_by(name_field, "pk")[:limit + 1])
 
 
 # ------------------------------------------------------------------------------------------ hits
