@@ -12,7 +12,7 @@ from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from povertyboard.access import RestrictedManager
-from povertyboard.db import DateDigits
+from povertyboard.db import DateDigits, prefix_index
 
 
 class Unit(models.Model):
@@ -65,6 +65,7 @@ class Cadre(models.Model):
         verbose_name = _("干部")
         verbose_name_plural = _("干部")
         ordering = ["county__code", "name"]
+        indexes = [prefix_index("cadre", "name"), models.Index(fields=["phone"], name="cadre_phone")]  # search
 
     def __str__(self):
         return self.name

@@ -9,7 +9,7 @@ from django.db.models.lookups import Exact, In
 from django.utils.translation import gettext_lazy as _
 
 from povertyboard.access import RestrictedManager
-from povertyboard.db import DateDigits, money, non_negative
+from povertyboard.db import DateDigits, money, non_negative, prefix_index
 from povertyboard.resident_ids import SEX_FEMALE, SEX_MALE, mask_resident_id, parse_resident_id, validate_resident_id
 
 
@@ -78,6 +78,9 @@ class Household(models.Model):
         verbose_name = _("贫困户")
         verbose_name_plural = _("贫困户")
         ordering = ["village__code", "number"]
+        # the search (search.selectors): name and number prefixes, a whole phone by equality
+        indexes = [prefix_index("household", "head_name"), prefix_index("household", "number"),
+                   models.Index(fields=["phone"], name="household_phone")]
         constraints = [
             models.UniqueConstraint(fields=["village", "number"], name="household_number_unique_in_village",
                                     violation_error_code="unique_together",
@@ -227,6 +230,7 @@ class Member(models.Model):
         verbose_name = _("家庭成员")
         verbose_name_plural = _("家庭成员")
         ordering = ["household", "id"]
+        indexes = [prefix_index("member", "name"), models.Index(fields=["phone"], name="member_phone")]  # search
         constraints = [
             models.CheckConstraint(condition=Exact(Length("id_number"), 18), name="member_id_18_chars",
                                    violation_error_code="invalid", violation_error_message=_("身份证号码应为18位。")),
@@ -443,6 +447,7 @@ class HelperStaff(models.Model):
         verbose_name = _("帮扶责任人")
         verbose_name_plural = _("帮扶责任人")
         ordering = ["unit", "name"]
+        indexes = [prefix_index("helperstaff", "name"), models.Index(fields=["phone"], name="helperstaff_phone")]
 
     def __str__(self):
         return f"{self.name}（{self.unit}）"

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "dashboards",
     "imports",
     "work",
+    "search",
     "demo",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("work/", include("work.urls")),  # app_name "work": the cadres' forms and "my work"
     path("assessments/", include("assessments.urls")),  # app_name "assess": the 331 assessment
     path("imports/", include("imports.urls")),  # app_name "imports": spreadsheet imports, 精准识别
+    path("search/", include("search.urls")),  # app_name "search": the one search, its page and suggestions
     path("api/", include("povertyboard.api.urls")),  # app_name "api": /api/v1/, the schema and Swagger UI
 ]
 

@@ -2,7 +2,7 @@
 
 Layers, bottom up: the shared library (povertyboard/, minus the site's wiring), accounts and idempotency (users only),
 the domain apps as a stack (villages < cadres < households < assessments), the feature apps (dashboards < imports,
-work, demo), and the wiring on top (settings, the root URLconf, the API router, wsgi). The shared library may
+work, search < demo), and the wiring on top (settings, the root URLconf, the API router, wsgi). The shared library may
 import an app only inside a function (a late lookup of a model), never at module level; everything else is checked
 at any depth.
 """
@@ -21,7 +21,7 @@ RANKS = {
     LIBRARY: 0,
     "accounts": 1, "idempotency": 1,  # peers: API tokens; the table of povertyboard/once.py (looked up late)
     "villages": 2, "cadres": 3, "households": 4, "assessments": 5,
-    "dashboards": 6, "imports": 7, "work": 7, "demo": 8,  # imports and work: peers, neither imports the other
+    "dashboards": 6, "imports": 7, "work": 7, "search": 7, "demo": 8,  # imports, work, search: peers
 }
 WIRING_RANK = 9
 

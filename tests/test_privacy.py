@@ -96,14 +96,22 @@ def api_paths(people) -> list[str]:
               reverse("api:members-detail", args=[household.members.first().pk]),
               reverse("api:members-list") + f"?household={household.pk}"]
     paths += [reverse("api:counties-rows", kwargs={"code": "632801", "key": key}) for key in figures.ALL_FIGURES]
+    paths += [reverse("api:search-list") + "?q=" + q for q in searches(people)]
     return paths
+
+
+def searches(people) -> list[str]:
+    """The search by a member's whole ID, by each whole phone, and by a name: each finds its row, masked."""
+    household = people["household"]
+    return [household.members.first().id_number, *PHONES.values(), household.head_name]
 
 
 def site_paths(people) -> list[str]:
     household = people["household"]
     return [reverse("households:list"), reverse("households:list") + "?q=" + household.head_name,
             reverse("households:detail", args=[household.pk]),
-            *[reverse("areas:rows", args=["county", "632801", key]) for key in figures.ALL_FIGURES]]
+            *[reverse("areas:rows", args=["county", "632801", key]) for key in figures.ALL_FIGURES],
+            *[reverse("search:results") + "?q=" + q for q in searches(people)]]
 
 
 @pytest.mark.parametrize("role", READERS)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from povertyboard.access import RestrictedManager, county_lookup
-from povertyboard.db import all_digits, money, non_negative
+from povertyboard.db import all_digits, money, non_negative, prefix_index
 
 
 def _through(village_path: str, field: str) -> str:
@@ -170,7 +170,8 @@ class Village(models.Model):
         verbose_name = _("行政村")
         verbose_name_plural = _("行政村")
         ordering = ["code"]
-        indexes = [models.Index(fields=["county", "code"], name="village_county_code")]
+        indexes = [models.Index(fields=["county", "code"], name="village_county_code"),
+                   prefix_index("village", "name"), prefix_index("village", "code")]  # the search's prefixes
         constraints = [
             # An inactive unit may share its name with the unit that replaced it (a new code, the same name).
             models.UniqueConstraint(fields=["township", "name"], condition=Q(active=True), name="village_unique_name",

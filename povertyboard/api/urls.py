@@ -11,10 +11,12 @@ from assessments.api.urls import ROUTES as ASSESSMENT_ROUTES
 from cadres.api.urls import ROUTES as CADRE_ROUTES
 from dashboards.api.urls import ROUTES as DASHBOARD_ROUTES
 from households.api.urls import ROUTES as HOUSEHOLD_ROUTES
+from search.api.urls import ROUTES as SEARCH_ROUTES
 from villages.api.urls import ROUTES as VILLAGE_ROUTES
 
 router = DefaultRouter()
-ROUTES = (*DASHBOARD_ROUTES, *VILLAGE_ROUTES, *HOUSEHOLD_ROUTES, *CADRE_ROUTES, *ASSESSMENT_ROUTES)
+ROUTES = (*DASHBOARD_ROUTES, *VILLAGE_ROUTES, *HOUSEHOLD_ROUTES, *CADRE_ROUTES, *ASSESSMENT_ROUTES,
+          *SEARCH_ROUTES)
 for prefix, viewset, basename in ROUTES:
     router.register(prefix, viewset, basename=basename)
 

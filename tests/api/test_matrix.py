@@ -29,6 +29,7 @@ from povertyboard import access
 from povertyboard.api.urls import router
 from tests.api.matrix_cases import SPARE_CADRE, WRITES, Ref
 from tests.support import fingerprint, shared_data
+from villages.models import Village
 
 ROLES = ("staff", "prefecture", "cadre", "supervisor", "admin")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -38,8 +39,10 @@ ROLE_COUNTIES = {"staff": {OWN}, "prefecture": {OWN, FOREIGN}, "cadre": {OWN}, "
 # basename → the only roles that read it (as on the site: the 331 assessment is the supervisors'); others 403
 ASSESSMENTS = ("assessment-periods", "scorecards", "duty-ratings", "surveys", "bonus-items", "vetoes")
 READERS = {basename: {"supervisor", "admin"} for basename in ASSESSMENTS}
-# query parameters a list requires (the scorecards of one period)
-LIST_QUERY = {"scorecards-list": lambda world: f"?period={world[OWN][AssessmentPeriod].pk}"}
+# query parameters a list requires (the scorecards of one period, the search's query)
+# (the search needs a query: the own county's village name, which the foreign rows must not answer)
+LIST_QUERY = {"scorecards-list": lambda world: f"?period={world[OWN][AssessmentPeriod].pk}",
+              "search-list": lambda world: f"?q={world[OWN][Village].name}"}
 # URL kwargs other than the lookup, filled per route
 EXTRA_KWARGS = {"chart_id": "distribution", "key": "identified-households"}
 # fingerprint counters a write may move besides what its Write names: the history (checked on its own), and the
@@ -110,7 +113,7 @@ def build_world() -> dict:
 
     from cadres.models import Cadre
     from tests.factories import build_all, make_assignment, make_cadre, make_user_area
-    from villages.models import County, Village
+    from villages.models import County
 
     own, foreign = build_all(), build_all()
     for rows in (own, foreign):  # a cadre of the period without scoring inputs, for the inputs' creates
