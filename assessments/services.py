@@ -378,12 +378,15 @@ def delete_input(*, user, row: PeriodInput) -> None:
 
 def export_scorecards(period: AssessmentPeriod, rows) -> bytes:
     """The scorecards (`rows`: `selectors.scorecards(period)`, filtered or not) as an .xlsx workbook with the
-    columns of `ScorecardResource`, streamed from `values_list()` (povertyboard.exports.write_xlsx): header
-    frozen, numbers as numeric cells, missing values as empty cells, widths set, text such as a name
-    "=HYPERLINK(...)" as a text cell; one query whatever the number of rows."""
+    columns of `ScorecardResource`, streamed from `values_list()` (povertyboard.exports.write_xlsx): a heading
+    row (county, period, date of export), then the header, frozen and filtered, numbers as numeric cells, missing
+    values as empty cells, widths set, text such as a name "=HYPERLINK(...)" as a text cell, printed on A4
+    landscape one page wide; one query whatever the number of rows."""
     resource = ScorecardResource(period)
     values = rows.values_list(*resource_lookups(resource)).iterator(chunk_size=EXPORT_CHUNK)
-    return write_xlsx(resource, values, title=f"{period.county.name}{period.name}")
+    heading = _("%(county)s %(period)s 331考核记分卡（导出日期 %(date)s）") % {
+        "county": period.county.name, "period": period.name, "date": timezone.localdate().isoformat()}
+    return write_xlsx(resource, values, title=f"{period.county.name}{period.name}", heading=heading)
 
 
 def period_required_days(cadre: Cadre, month: datetime.date) -> int | None:

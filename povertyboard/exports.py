@@ -7,8 +7,9 @@ numbers stay numeric cells, and text that is a plain number ("-12.50") is not a 
 
 - `escape_formula(value)`: one value for CSV (and any format without cell types): prefixed with an apostrophe.
 - `escape_dataset(dataset)`: a tablib Dataset (django-import-export's `Resource.export()`), before CSV/XLSX.
-- `write_xlsx(resource, rows, title)`: a django-import-export resource's columns streamed into an .xlsx by
-  xlsxwriter (constant_memory): text is always written as a text cell, value kept, so it is never a formula.
+- `write_xlsx(resource, rows, title, heading)`: a django-import-export resource's columns streamed into an .xlsx
+  by xlsxwriter (constant_memory) under a heading row: text is always written as a text cell, value kept, so it is
+  never a formula; ready to filter and to print.
 - `sheet_title(text, taken)`: any text as a valid worksheet title, unlike those already taken.
 """
 
@@ -44,6 +45,7 @@ INVALID_SHEET_TITLE = re.compile(r"[\\*?:/\[\]]")  # replaced with "-", as tabli
 SHEET_TITLE_LENGTH = 31  # in UTF-16 code units, as Excel (and xlsxwriter) count them
 RESERVED_SHEET_TITLES = {"history"}  # Excel's own, in any case
 MIN_WIDTH, MAX_WIDTH = 8, 40  # column widths, in characters
+HEADER_ROW = 1  # below the heading row
 WIDE = re.compile("[\u2e81-\U0010ffff]")  # CJK and later blocks: two columns wide
 
 
@@ -142,25 +144,36 @@ def _columns(book, resource, headers: list[str]) -> list:
     return columns
 
 
-def write_xlsx(resource, rows: Iterable[tuple], title: str) -> bytes:
+def write_xlsx(resource, rows: Iterable[tuple], title: str, heading: str) -> bytes:
     """A one-sheet .xlsx of `rows` (tuples of the values of `resource_lookups(resource)`), streamed by xlsxwriter
-    in constant_memory mode (memory stays flat whatever the number of rows): the resource's headers in bold, frozen;
-    numbers (numeric widgets) as numeric cells, formatted "0" or "0.00"; other values as the text their widget
-    renders, always as text cells, so "=HYPERLINK(...)" stays that text; a missing value is an empty cell, never 0;
-    each column as wide as its widest value (CJK characters count two), between 8 and 40."""
+    in constant_memory mode (memory stays flat whatever the number of rows): `heading` in the first row, then the
+    resource's headers in bold, frozen with the heading above them, with an autofilter over the data; numbers
+    (numeric widgets) as numeric cells, formatted "0" or "0.00"; other values as the text their widget renders,
+    always as text cells, so "=HYPERLINK(...)" stays that text; a missing value is an empty cell, never 0; each
+    column as wide as its widest value (CJK characters count two), between 8 and 40. It prints on A4 landscape,
+    as wide as one page, the header row on every page."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"constant_memory": True})
     sheet = book.add_worksheet(sheet_title(title))
     headers = [str(header) for header in resource.get_export_headers()]
+    # constant_memory writes a row once the next one starts: heading, headers, data, in that order
+    sheet.write_string(0, 0, heading, book.add_format({"bold": True, "font_size": 14}))
     bold = book.add_format({"bold": True})
     for col, header in enumerate(headers):
-        sheet.write_string(0, col, header, bold)
-    sheet.freeze_panes(1, 0)
+        sheet.write_string(HEADER_ROW, col, header, bold)
+    sheet.freeze_panes(HEADER_ROW + 1, 0)
     columns = _columns(book, resource, headers)
-    for row, values in enumerate(rows, start=1):
+    last = HEADER_ROW
+    for last, values in enumerate(rows, start=HEADER_ROW + 1):
         for col, value in enumerate(values):
-            columns[col].write(sheet, row, col, value)
-    for col, column in enumerate(columns):  # xlsxwriter writes the column widths when the book is closed
+            columns[col].write(sheet, last, col, value)
+    # xlsxwriter writes the widths, the filter and the page setup when the book is closed
+    for col, column in enumerate(columns):
         sheet.set_column(col, col, min(MAX_WIDTH, max(MIN_WIDTH, column.widest() + 2)))
+    sheet.autofilter(HEADER_ROW, 0, last, len(headers) - 1)
+    sheet.set_paper(9)  # A4, as the office printers
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)  # one page wide, as many long as it takes
+    sheet.repeat_rows(HEADER_ROW)
     book.close()
     return out.getvalue()

@@ -106,10 +106,19 @@
     canvas.dataset.drawn = drawn > 0 ? "true" : "empty";
   });
 
-  // Redraw at the paper's size when printing, and back at the screen's size afterwards.
-  function resizeAll() { charts.forEach(function (c) { c.resize(); }); }
-  window.addEventListener("beforeprint", resizeAll);
-  window.addEventListener("afterprint", resizeAll);
+  // Redraw at the paper's size when printing (print media lays the page out again), and back at the screen's
+  // size afterwards. The wall chart is read on a wall: its labels print at 14 px, 10.5 pt.
+  var wallChart = document.querySelector(".area-village") !== null;
+  function redraw(printing) {
+    charts.forEach(function (c) {
+      c.config.options.font = { size: printing && wallChart ? 14 : Chart.defaults.font.size };
+      c.resize();
+      c.update();
+    });
+  }
+  window.matchMedia("print").addEventListener("change", function (event) { redraw(event.matches); });
+  window.addEventListener("beforeprint", function () { redraw(true); });
+  window.addEventListener("afterprint", function () { redraw(false); });
 
   document.querySelectorAll("[data-action=print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });

@@ -1,4 +1,4 @@
-// 331 pages: the 鉴定挂图's monthly attendance chart (json_script "attendance-data"), the print button,
+// 331 pages: the 鉴定挂图's monthly attendance chart (json_script "attendance-data", redrawn for print), the print button,
 // and a confirmation before irreversible forms (data-confirm, e.g. closing a period).
 (function () {
   "use strict";
@@ -7,7 +7,7 @@
   if (source && canvas && window.Chart) {
     var data = JSON.parse(source.textContent);
     var required = data.labels.map(function () { return data.required; });
-    new window.Chart(canvas, {
+    var chart = new window.Chart(canvas, {
       type: "bar",
       data: {
         labels: data.labels,
@@ -23,6 +23,11 @@
         scales: { y: { beginAtZero: true, suggestedMax: 31, title: { display: true, text: canvas.dataset.unitLabel || "天" } } }
       }
     });
+    // Redraw at the printed size (print media lays the sheet out again), then back at the screen's.
+    var redraw = function () { chart.resize(); };
+    window.matchMedia("print").addEventListener("change", redraw);
+    window.addEventListener("beforeprint", redraw);
+    window.addEventListener("afterprint", redraw);
     canvas.dataset.drawn = "true";
     canvas.dataset.points = String(data.present.filter(function (v) { return v !== null; }).length);
   }

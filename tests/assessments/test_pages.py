@@ -167,18 +167,19 @@ def test_excel_export(client, django_user_model, period):
     disposition = unquote(response["Content-Disposition"])
     assert "格尔木市" in disposition and "2016年度" in disposition and ".xlsx" in disposition
     sheet = load_workbook(BytesIO(response.content)).active
-    headers = [c.value for c in sheet[1]]
+    assert sheet["A1"].value.startswith("格尔木市 2016年度 331考核记分卡")  # the heading row
+    headers = [c.value for c in sheet[2]]
     assert headers[:6] == ["县（市）", "考核期", "姓名", "派出单位", "驻村", "职务"]
     assert "考勤得分（权重3）" in headers and "总分" in headers and "一票否决原因" in headers
-    assert sheet.freeze_panes == "A2"
+    assert sheet.freeze_panes == "A3"
     assert sheet.column_dimensions["A"].width >= 8
     total_col = headers.index("总分") + 1
     rank_col = headers.index("县内排名") + 1
-    for row, card in zip(range(2, 5), cards, strict=True):
+    for row, card in zip(range(3, 6), cards, strict=True):
         assert sheet.cell(row, total_col).data_type == "n"
         assert Decimal(str(sheet.cell(row, total_col).value)) == card.total
         assert sheet.cell(row, rank_col).value == card.rank
-    assert sheet.max_row == 4
+    assert sheet.max_row == 5
 
 
 def test_export_without_scorecards_explains(client, django_user_model, period):
@@ -198,7 +199,7 @@ def test_export_opens_in_libreoffice_with_the_page_numbers(client, django_user_m
                     "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path),
                     str(tmp_path / "cards.xlsx")], check=True, capture_output=True, timeout=120)
     rows = list(csv.reader((tmp_path / "cards.csv").read_text(encoding="utf-8").splitlines()))
-    headers, body = rows[0], rows[1:]
+    headers, body = rows[1], rows[2:]  # below the heading row
     page = client.get(reverse("assess:scorecards", args=[period.pk])).context["page"]
     assert len(body) == len(page)
     for row, card in zip(body, page, strict=True):

@@ -6,6 +6,7 @@ under test-artifacts/screenshots/ for people to look at.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,33 @@ def browser(chromium, live_server, seeded):
 def phone(chromium, live_server, seeded):
     """A phone-sized page on the live server with the seeded demo data."""
     yield from _browser(chromium, live_server, PHONE)
+
+
+
+A4_PORTRAIT = (595, 842)  # PDF points, rounded
+A3_LANDSCAPE = (1191, 842)
+# the paper less the CSS's 10 mm margins, in CSS pixels (96 per inch): what a printed page lays out in
+PRINTABLE = {A4_PORTRAIT: {"width": 718, "height": 1047}, A3_LANDSCAPE: {"width": 1512, "height": 1047}}
+MEDIA_BOX = re.compile(rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]")
+
+
+def pdf_page_sizes(pdf: bytes) -> list[tuple[int, int]]:
+    """The (width, height) of each page of a PDF Chromium printed, in points, rounded: Chromium writes each page
+    object uncompressed with its own /MediaBox, so a regex finds them in page order."""
+    return [(round(float(x1) - float(x0)), round(float(y1) - float(y0)))
+            for x0, y0, x1, y1 in MEDIA_BOX.findall(pdf)]
+
+
+def print_pdf(page, name: str, paper: tuple[int, int] = A4_PORTRAIT) -> list[tuple[int, int]]:
+    """Print the page as the browser's print dialog would and return its page sizes; the PDF is kept under
+    test-artifacts/screenshots/. page.pdf is given no format: the CSS's @page rules choose the paper. The page is
+    first laid out in print media at the printable width of the `paper` the CSS should choose, as a print
+    lays it out, so the charts (which redraw on the change to print media) are drawn at their printed size;
+    the page's elements can be measured afterwards as printed."""
+    page.set_viewport_size(PRINTABLE[paper])
+    page.emulate_media(media="print")
+    page.evaluate("() => new Promise(requestAnimationFrame)")
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / f"{name}.pdf").write_bytes(pdf)
+    return pdf_page_sizes(pdf)

@@ -1,19 +1,13 @@
-"""Area pages in a real browser: county dashboard, township, village (six charts, A3 print) and map.
+"""Area pages in a real browser: county dashboard, township, village (six charts) and map; printing is in
+test_print.py.
 
 The `browser` fixture fails a test on any console error or failed request.
 """
 
-import re
-
 from households.models import Household
-from tests.browser.conftest import SCREENSHOTS
 from villages.models import Township, Village
 
 SIX = ("distribution", "causes", "responsibility", "measures", "funds", "progress")
-
-
-def pdf_pages(pdf: bytes) -> int:
-    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
 def test_county_dashboard_draws_its_charts(browser):
@@ -41,7 +35,7 @@ def test_township_page_and_drill_down_to_village(browser):
     assert page.url.endswith("/areas/village/632801100200/")
 
 
-def test_village_page_six_charts_and_a3_print(browser):
+def test_village_page_six_charts(browser):
     browser.login("golmud")
     village = Village.objects.filter(township__county__code="632801", is_poor=True).order_by("code").first()
     browser.goto(f"/areas/village/{village.code}/")
@@ -54,18 +48,6 @@ def test_village_page_six_charts_and_a3_print(browser):
     assert page.locator('[data-figure="identified-households"]').inner_text() == f"{households:,}"
     assert "第一书记" in page.locator(".team-card").inner_text()
     browser.shot("area-village")
-
-    # The wall chart: one A3 landscape sheet with print and as-of dates, no navigation.
-    page.emulate_media(media="print")
-    page.set_viewport_size({"width": 1512, "height": 1047})  # A3 landscape less 10 mm margins, at 96 dpi
-    assert page.evaluate("document.documentElement.scrollHeight") <= 1047
-    assert not page.locator(".site-nav").is_visible()
-    assert not page.locator(".site-footer").is_visible()
-    assert page.locator(".as-of").is_visible() and page.locator(".printed").is_visible()
-    browser.shot("area-village-print", full_page=True)
-    pdf = page.pdf(format="A3", landscape=True, prefer_css_page_size=True, print_background=True)
-    (SCREENSHOTS / "area-village-wall-chart.pdf").write_bytes(pdf)
-    assert pdf_pages(pdf) == 1
 
 
 def test_map_shows_the_villages_without_tiles(browser):

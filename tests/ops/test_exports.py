@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from import_export.formats.base_formats import CSV, XLSX
 from openpyxl import load_workbook
 
@@ -70,8 +71,8 @@ def test_scorecard_export_writes_a_formula_name_as_text():
 
     content = export_scorecards(period, scorecards(period))
     sheet = load_workbook(BytesIO(content)).active
-    headers = [c.value for c in sheet[1]]
-    row = {h: sheet.cell(2, i) for i, h in enumerate(headers, start=1)}
+    headers = [c.value for c in sheet[2]]
+    row = {h: sheet.cell(3, i) for i, h in enumerate(headers, start=1)}
     assert row["姓名"].value == LINK and row["姓名"].data_type == "s"  # the text as typed, as a text cell
     assert row["派出单位"].value == "@SUM(A1:A9)" and row["派出单位"].data_type == "s"
     assert row["一票否决原因"].value == "-未报备擅自离岗" and row["一票否决原因"].data_type == "s"
@@ -121,10 +122,10 @@ def test_scorecard_export_numbers_missing_values_headers_and_widths():
     cards = {c.cadre_id: c for c in score_period(period)}
 
     sheet = load_workbook(BytesIO(export_scorecards(period, scorecards(period)))).active
-    headers = [c.value for c in sheet[1]]
+    headers = [c.value for c in sheet[2]]  # below the heading row
     assert headers == [str(h) for h in ScorecardResource(period).get_export_headers()]
-    assert sheet.freeze_panes == "A2" and sheet.max_row == 3
-    rows = {sheet.cell(r, 3).value: {h: sheet.cell(r, i) for i, h in enumerate(headers, start=1)} for r in (2, 3)}
+    assert sheet.freeze_panes == "A3" and sheet.max_row == 4
+    rows = {sheet.cell(r, 3).value: {h: sheet.cell(r, i) for i, h in enumerate(headers, start=1)} for r in (3, 4)}
     complete, missing = rows["演示干部甲"], rows["演示干部乙" * 3 + "ABC"]
     card = cards[scored.pk]
     for header, value in (("考勤得分（权重3）", card.attendance), ("履职得分（权重3）", Decimal("81.50")),
@@ -156,7 +157,29 @@ def test_scorecard_export_queries_do_not_grow_with_rows():
         score_period(period)
         with CaptureQueriesContext(connection) as ctx:
             content = export_scorecards(period, scorecards(period))
-        assert load_workbook(BytesIO(content)).active.max_row == 1 + Scorecard.objects.filter(period=period).count()
+        assert load_workbook(BytesIO(content)).active.max_row == 2 + Scorecard.objects.filter(period=period).count()
         return len(ctx)
 
     assert export_queries(2) == export_queries(40)
+
+
+@pytest.mark.django_db
+def test_scorecard_export_has_a_heading_a_filter_and_prints_landscape_one_page_wide():
+    county = make_county("632801", name="格尔木市")
+    period = make_period(county, name="2016年度")
+    village, unit = make_village(make_township(county)), make_unit(county)
+    for name in ("演示干部甲", "演示干部乙", "演示干部丙"):
+        _resident(period, village, unit, name)
+    score_period(period)
+
+    sheet = load_workbook(BytesIO(export_scorecards(period, scorecards(period)))).active
+    assert sheet["A1"].value == f"格尔木市 2016年度 331考核记分卡（导出日期 {timezone.localdate().isoformat()}）"
+    assert sheet["A1"].font.b and sheet["A2"].value == "县（市）"
+    assert sheet.freeze_panes == "A3"  # the heading and the header stay in view
+    last_column = sheet.cell(2, sheet.max_column).column_letter
+    assert sheet.auto_filter.ref == f"A2:{last_column}5"  # the header and the three cadres
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9  # A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    # one page wide (1 is the file format's default, which xlsxwriter leaves out), as many long as it takes
+    assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
+    assert sheet.print_title_rows == "$2:$2"  # the header on every printed page

@@ -67,4 +67,5 @@ def test_the_scorecard_export_answers_a_workbook_whatever_the_period_name(client
     assert book.sheetnames == [sheet_title(f"格尔木市{name}")]
     title = book.sheetnames[0]
     assert len(title) <= 31 and not set(title) & set("[]:*?/\\") and title[0] != "'" and title[-1] != "'"
-    assert book.active["A2"].value == "格尔木市"
+    assert name in book.active["A1"].value  # the heading names the period
+    assert book.active["A3"].value == "格尔木市"  # the first row of data, below the heading and the header
