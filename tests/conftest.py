@@ -24,6 +24,16 @@ from tests.factories import (
 )
 from tests.support import make_user, shared_data
 
+
+def pytest_configure(config):
+    """A fast password hasher for the suite: the default PBKDF2 (a million rounds) took 0.45 s per password here,
+    paid by every seeding (six demo accounts) and every test user given a password. No test measures the hasher;
+    production keeps Django's default."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 # ------------------------------------------------------------------------------------------ the demo data
 
 

@@ -304,14 +304,16 @@ def test_a_second_row_where_one_is_allowed_is_a_field_error(world, api, period):
     make_veto(period, world.cadre)
     client = api(world.supervisor)
     before = counts()
-    for basename, data, field in [
-        ("duty-ratings", {"score": "90", "rater_name": "督查组"}, "cadre"),
-        ("vetoes", {"reason": "又一次"}, "cadre"),
-        ("surveys", {"group": "villagers", "satisfied": 1, "basically_satisfied": 0, "unsatisfied": 0}, "group"),
+    for basename, data, field, message in [
+        ("duty-ratings", {"score": "90", "rater_name": "督查组"}, "cadre",
+         "该干部在本考核期已有履职评分，请修改原评分。"),
+        ("vetoes", {"reason": "又一次"}, "cadre", "该干部在本考核期已有一票否决记录，请修改原记录。"),
+        ("surveys", {"group": "villagers", "satisfied": 1, "basically_satisfied": 0, "unsatisfied": 0}, "group",
+         "该干部在本考核期已有这一测评对象的满意度测评，请修改原测评。"),
     ]:
         response = client.post(list_url(basename), {"period": period.pk, "cadre": world.cadre.pk, **data},
                                format="json")
-        assert response.status_code == 400 and "已经存在" in str(response.data[field]), response.data
+        assert response.status_code == 400 and response.data == {field: [message]}, response.data
     assert counts() == before
     # another group of respondents for the same cadre is a new survey
     response = client.post(list_url("surveys"), {"period": period.pk, "cadre": world.cadre.pk,

@@ -31,15 +31,24 @@ def font_pt(page, selector: str) -> float:
     return round(min(sizes) / PT, 2)
 
 
+CHART_FONT_PX = """() => [...document.querySelectorAll("canvas[data-chart]")].flatMap(canvas => {
+    const chart = window.Chart.getChart(canvas);
+    const own = [chart.legend.options.labels.font,
+                 ...Object.values(chart.scales).map(scale => scale.options.ticks.font)];
+    return [chart.options.font, ...own.filter(Boolean)].map(font => font.size);
+})"""
+
+
 def chart_font_px(page) -> list[float]:
     """The font size of each area chart's legend and axis labels, in CSS pixels: the chart's own font (Chart.js
     resolves no size of its own for a legend or an axis unless one is set, and draws them in the chart's)."""
-    return page.evaluate("""() => [...document.querySelectorAll("canvas[data-chart]")].flatMap(canvas => {
-        const chart = window.Chart.getChart(canvas);
-        const own = [chart.legend.options.labels.font,
-                     ...Object.values(chart.scales).map(scale => scale.options.ticks.font)];
-        return [chart.options.font, ...own.filter(Boolean)].map(font => font.size);
-    })""")
+    return page.evaluate(CHART_FONT_PX)
+
+
+def wait_for_chart_font_px(page, size: float) -> None:
+    """Until every chart has redrawn in `size` (the media change reaches the charts' listeners a few frames on,
+    later on a loaded machine)."""
+    page.wait_for_function(f"() => ({CHART_FONT_PX})().every(px => px === {size})", timeout=10_000)
 
 
 def test_county_dashboard_prints_on_a4_with_the_township_table(browser):
@@ -68,7 +77,7 @@ def test_village_wall_chart_prints_on_one_a3_landscape_sheet(browser):
     page = browser.page
     assert set(chart_font_px(page)) == {12}  # the screen's
     page.emulate_media(media="print")
-    page.evaluate("() => new Promise(requestAnimationFrame)")  # media query changes are reported at a frame
+    wait_for_chart_font_px(page, 14)
     assert set(chart_font_px(page)) == {14}  # 10.5 pt on paper (afterprint puts back the screen's)
 
     sizes = print_pdf(page, "print-village-wall-chart", A3_LANDSCAPE)
