@@ -301,6 +301,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # API tokens (django-rest-knox, accounts.ApiToken): a new one per login, stored as a SHA-512 digest only, lasting
 # as long as a session by default; revoked on logout, password change and deactivation (accounts/signals.py).
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would create its swapped-out table, with a foreign key to auth_user that PostgreSQL's
+# TRUNCATE (Django's flush) cannot pass; without migrations Django creates no table for a swapped model.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": timedelta(seconds=int(os.environ.get("API_TOKEN_TTL", str(SESSION_COOKIE_AGE)))),
     "AUTH_HEADER_PREFIX": "Token",  # the README's `Authorization: Token <key>`
